@@ -1,0 +1,61 @@
+//! Wiring: the shared state, building the router, serving on a listener.
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use tokio::net::TcpListener;
+
+use crate::auth::jwt::JwtKeys;
+use crate::auth::keys::random_hex;
+use crate::config::Config;
+use crate::http;
+use crate::http::metrics::Metrics;
+use crate::http::rate_limit::RateLimiter;
+use crate::store::Store;
+
+/// Cheap handles shared by every request.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub jwt: Arc<JwtKeys>,
+    pub operator_key: Option<Arc<str>>,
+    pub metrics: Arc<Metrics>,
+    pub key_limiter: Arc<RateLimiter>,
+    pub user_limiter: Arc<RateLimiter>,
+}
+
+impl AppState {
+    /// Connects the store and loads (or creates) the token key.
+    pub async fn new(config: &Config) -> anyhow::Result<AppState> {
+        let store = Store::connect(&config.database.url, config.database.sqlite_sync).await?;
+        let jwt_secret = match &config.jwt_secret {
+            Some(secret) => secret.clone(),
+            None => store
+                .setting_or_insert("jwt_secret", &random_hex(32))
+                .await
+                .context("loading the token key")?,
+        };
+        Ok(AppState {
+            store,
+            jwt: Arc::new(JwtKeys::new(&jwt_secret)),
+            operator_key: config.operator_key.as_deref().map(Arc::from),
+            metrics: Arc::new(Metrics::default()),
+            key_limiter: Arc::new(RateLimiter::per_minute(config.rate_limit_per_key)),
+            user_limiter: Arc::new(RateLimiter::per_minute(config.rate_limit_per_user)),
+        })
+    }
+}
+
+/// Serves the API on `listener` until `shutdown` completes. Tests pass a port-0 listener.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let router = http::router(state);
+    let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service)
+        .with_graceful_shutdown(shutdown)
+        .await
+        .context("serving HTTP")
+}

@@ -1,0 +1,119 @@
+//! Chat tokens: HS256 JWTs with `sub`, `rid`, `iat`, `exp`, `jti` (contract §2) and `ver`, the
+//! user's token version, which revocation bumps.
+
+use jsonwebtoken::errors::ErrorKind;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::id::new_id;
+use crate::error::AppError;
+
+/// Tokens live 30 days.
+pub const TOKEN_TTL_SECONDS: i64 = 30 * 24 * 60 * 60;
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Claims {
+    /// User id.
+    pub sub: String,
+    /// Resource id.
+    pub rid: String,
+    pub iat: i64,
+    pub exp: i64,
+    pub jti: String,
+    /// The user's token version when issued; older versions are revoked.
+    #[serde(default)]
+    pub ver: i64,
+}
+
+/// Signs and verifies chat tokens with one HMAC key.
+#[derive(Clone)]
+pub struct JwtKeys {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    validation: Validation,
+}
+
+impl JwtKeys {
+    pub fn new(secret: &str) -> JwtKeys {
+        // Only HS256: `alg: none` and every other algorithm fail validation.
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.leeway = 0;
+        validation.set_required_spec_claims(&["exp", "iat", "sub"]);
+        JwtKeys {
+            encoding: EncodingKey::from_secret(secret.as_bytes()),
+            decoding: DecodingKey::from_secret(secret.as_bytes()),
+            validation,
+        }
+    }
+
+    /// A token for `user_id` of `resource_id` issued at `now_seconds`.
+    pub fn issue(
+        &self,
+        user_id: &str,
+        resource_id: &str,
+        token_version: i64,
+        now_seconds: i64,
+    ) -> Result<(String, Claims), AppError> {
+        let claims = Claims {
+            sub: user_id.to_owned(),
+            rid: resource_id.to_owned(),
+            iat: now_seconds,
+            exp: now_seconds + TOKEN_TTL_SECONDS,
+            jti: new_id(),
+            ver: token_version,
+        };
+        let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .map_err(AppError::internal)?;
+        Ok((token, claims))
+    }
+
+    /// The claims of a valid, unexpired token; 401 `token_expired` or `invalid_token` otherwise.
+    pub fn verify(&self, token: &str) -> Result<Claims, AppError> {
+        jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+            .map(|data| data.claims)
+            .map_err(|error| match error.kind() {
+                ErrorKind::ExpiredSignature => {
+                    AppError::unauthorized("chat token has expired", "token_expired")
+                }
+                _ => AppError::unauthorized("chat token is invalid", "invalid_token"),
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn now() -> i64 {
+        crate::domain::time::now_ms() / 1000
+    }
+
+    #[test]
+    fn issued_tokens_verify() -> Result<(), AppError> {
+        let keys = JwtKeys::new("secret");
+        let (token, _) = keys.issue("u1", "site.com", 3, now())?;
+        let claims = keys.verify(&token)?;
+        assert_eq!(
+            (claims.sub.as_str(), claims.rid.as_str(), claims.ver),
+            ("u1", "site.com", 3)
+        );
+        assert_eq!(claims.exp - claims.iat, TOKEN_TTL_SECONDS);
+        Ok(())
+    }
+
+    #[test]
+    fn other_keys_and_expired_tokens_fail() -> Result<(), AppError> {
+        let keys = JwtKeys::new("secret");
+        let (foreign, _) = JwtKeys::new("other").issue("u1", "site.com", 0, now())?;
+        assert_eq!(
+            keys.verify(&foreign).err().map(|e| e.code()),
+            Some("invalid_token")
+        );
+        let (old, _) = keys.issue("u1", "site.com", 0, now() - TOKEN_TTL_SECONDS - 10)?;
+        assert_eq!(
+            keys.verify(&old).err().map(|e| e.code()),
+            Some("token_expired")
+        );
+        Ok(())
+    }
+}

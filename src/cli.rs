@@ -1,0 +1,138 @@
+//! The `chatcloud` command line: `serve` and `resource create`.
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use tokio::net::TcpListener;
+use tracing_subscriber::EnvFilter;
+
+use crate::app::{self, AppState};
+use crate::config::{Config, DatabaseConfig};
+use crate::domain::resource::TokenIssuance;
+use crate::store::Store;
+use crate::tenants::{self, CreateResource, ProvisionedResource};
+
+#[derive(Parser)]
+#[command(
+    name = "chatcloud",
+    version,
+    about = "ChatCloud: the hosted chat API server"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the API server.
+    Serve(Config),
+    /// Manage resources (the sites that use ChatCloud).
+    Resource {
+        #[command(subcommand)]
+        command: ResourceCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ResourceCommand {
+    /// Create a resource and print its JSON, API key and secret included (shown this once).
+    Create {
+        /// The site's id, e.g. site.com.
+        resource_id: String,
+        /// Let the API key alone create plain users and issue their tokens.
+        #[arg(long)]
+        open: bool,
+        /// A browser origin allowed to call the API (repeatable; `*` for any).
+        #[arg(long = "allowed-origin")]
+        allowed_origins: Vec<String>,
+        #[command(flatten)]
+        database: DatabaseConfig,
+    },
+}
+
+/// Parses the command line and runs the command.
+pub fn run() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(async {
+        match cli.command {
+            Command::Serve(config) => serve(config).await,
+            Command::Resource {
+                command:
+                    ResourceCommand::Create {
+                        resource_id,
+                        open,
+                        allowed_origins,
+                        database,
+                    },
+            } => {
+                let store = Store::connect(&database.url, database.sqlite_sync).await?;
+                let token_issuance = if open {
+                    TokenIssuance::Open
+                } else {
+                    TokenIssuance::Secret
+                };
+                let request = CreateResource {
+                    resource_id,
+                    token_issuance,
+                    allowed_origins,
+                };
+                let created = tenants::create_resource(&store, request).await?;
+                println!("{}", serde_json::to_string_pretty(&created)?);
+                Ok(())
+            }
+        }
+    })
+}
+
+async fn serve(config: Config) -> anyhow::Result<()> {
+    let state = AppState::new(&config).await?;
+    if config.operator_key.is_none() {
+        if let Some(demo) = tenants::create_demo_resource(&state.store).await? {
+            print_demo_keys(&demo);
+        }
+    }
+    let listener = TcpListener::bind(config.bind)
+        .await
+        .with_context(|| format!("binding {}", config.bind))?;
+    println!("ChatCloud listening on http://{}", listener.local_addr()?);
+    app::serve(listener, state, shutdown_signal()).await
+}
+
+fn print_demo_keys(demo: &ProvisionedResource) {
+    println!(
+        "Created the demo resource `{}` (open token issuance, every origin allowed).\n\
+         Its keys are shown this once; keep them:\n  x-api-key:    {}\n  x-api-secret: {}",
+        demo.resource_id, demo.api_key, demo.api_secret
+    );
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

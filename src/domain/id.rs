@@ -1,0 +1,56 @@
+//! Ids: 24 lowercase hex characters, time-ordered (ObjectId-shaped, contract §1).
+//!
+//! Layout: 48 bits of Unix milliseconds, then 48 bits that are random at the start of each
+//! millisecond and count up within it, so ids made by one process sort in creation order and ids
+//! of different processes almost never collide.
+
+use std::sync::Mutex;
+
+use rand::Rng;
+
+use super::time::now_ms;
+
+static LAST: Mutex<(u64, u64)> = Mutex::new((0, 0));
+
+const LOW_MASK: u64 = (1 << 48) - 1;
+
+/// A new time-ordered id, e.g. `0190f5c4a1b2c3d4e5f60718`.
+pub fn new_id() -> String {
+    let now = now_ms().max(0) as u64;
+    let (ms, low) = {
+        let mut last = LAST.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if now > last.0 {
+            // Start low in the lower half so a burst within one millisecond cannot wrap.
+            *last = (now, rand::thread_rng().gen::<u64>() & (LOW_MASK >> 1));
+        } else {
+            last.1 = (last.1 + 1) & LOW_MASK;
+        }
+        *last
+    };
+    format!("{:012x}{:012x}", ms & LOW_MASK, low)
+}
+
+/// Whether `s` has the shape of an id (so lookups with anything else can be refused early).
+pub fn is_id(s: &str) -> bool {
+    s.len() == 24 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_24_hex_and_strictly_increasing() {
+        let ids: Vec<String> = (0..10_000).map(|_| new_id()).collect();
+        assert!(ids.iter().all(|id| is_id(id)));
+        assert!(ids.windows(2).all(|pair| pair[0] < pair[1]));
+    }
+
+    #[test]
+    fn is_id_rejects_other_shapes() {
+        assert!(!is_id("507f1f77bcf86cd79943901"));
+        assert!(!is_id("507F1F77BCF86CD799439011"));
+        assert!(!is_id("507f1f77bcf86cd79943901g"));
+        assert!(is_id("507f1f77bcf86cd799439011"));
+    }
+}

@@ -1,0 +1,8 @@
+//! Pure types and rules of the chat domain: no I/O, unit-tested in place.
+
+pub mod id;
+pub mod page;
+pub mod resource;
+pub mod role;
+pub mod time;
+pub mod user;

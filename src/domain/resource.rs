@@ -1,0 +1,137 @@
+//! Resources: the integrating sites (tenants) and their settings.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::time;
+use crate::error::AppError;
+
+/// Who may create users and issue chat tokens (contract §2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum TokenIssuance {
+    /// The API key alone creates and tokens plain users (the seed's browser-only flow).
+    Open,
+    /// Creating users and issuing tokens need the secret.
+    #[default]
+    Secret,
+}
+
+impl TokenIssuance {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenIssuance::Open => "open",
+            TokenIssuance::Secret => "secret",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "open" => Some(TokenIssuance::Open),
+            "secret" => Some(TokenIssuance::Secret),
+            _ => None,
+        }
+    }
+}
+
+/// A resource as stored (its key and secret only as hashes, never here).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Resource {
+    pub resource_id: String,
+    pub token_issuance: TokenIssuance,
+    pub allowed_origins: Vec<String>,
+    #[serde(serialize_with = "time::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: i64,
+}
+
+impl Resource {
+    /// Whether a browser at `origin` may call this resource.
+    pub fn allows_origin(&self, origin: &str) -> bool {
+        self.allowed_origins
+            .iter()
+            .any(|allowed| allowed == "*" || allowed == origin)
+    }
+}
+
+/// 1..=100 characters of ASCII letters, digits, `.`, `-`, `_` and `:` (a domain, `localhost:3000`).
+pub fn validate_resource_id(id: &str) -> Result<(), AppError> {
+    let valid_chars = id
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b':'));
+    if (1..=100).contains(&id.len()) && valid_chars {
+        Ok(())
+    } else {
+        Err(AppError::bad_request(
+            "resourceId must be 1 to 100 characters of letters, digits, '.', '-', '_' or ':'",
+        ))
+    }
+}
+
+/// `*`, or a browser origin: `http(s)://host[:port]` without path, query or trailing slash.
+pub fn validate_origin(origin: &str) -> Result<(), AppError> {
+    if origin == "*" {
+        return Ok(());
+    }
+    let host = origin
+        .strip_prefix("https://")
+        .or_else(|| origin.strip_prefix("http://"));
+    let valid = match host {
+        Some(host) => {
+            !host.is_empty()
+                && host.len() <= 253
+                && host
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':'))
+        }
+        None => false,
+    };
+    if valid {
+        Ok(())
+    } else {
+        Err(AppError::bad_request(
+            "allowedOrigins entries must be '*' or an origin like https://site.com",
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins() {
+        for ok in ["*", "https://site.com", "http://localhost:3000"] {
+            assert!(validate_origin(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "site.com",
+            "https://site.com/",
+            "https://",
+            "ftp://x.com",
+            "https://a b",
+        ] {
+            assert!(validate_origin(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn resource_ids() {
+        assert!(validate_resource_id("site.com").is_ok());
+        assert!(validate_resource_id("localhost:3000").is_ok());
+        assert!(validate_resource_id("").is_err());
+        assert!(validate_resource_id("a/b").is_err());
+    }
+
+    #[test]
+    fn wildcard_allows_every_origin() {
+        let resource = Resource {
+            resource_id: "x".into(),
+            token_issuance: TokenIssuance::Open,
+            allowed_origins: vec!["*".into()],
+            created_at: 0,
+        };
+        assert!(resource.allows_origin("https://anything.example"));
+    }
+}

@@ -1,0 +1,124 @@
+//! Users of a resource and the validation of what a site may send about them.
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::role::{Permissions, Role};
+use super::time;
+use crate::error::AppError;
+
+/// A user as stored.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct User {
+    pub id: String,
+    pub resource_id: String,
+    pub username: String,
+    pub email: String,
+    pub role: Role,
+    pub permissions: Permissions,
+    #[serde(serialize_with = "time::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: i64,
+    #[serde(serialize_with = "time::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub updated_at: i64,
+    #[serde(skip)]
+    pub token_version: i64,
+}
+
+/// What other users of the resource see of a user: no email, no permissions.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PublicUser {
+    pub id: String,
+    pub resource_id: String,
+    pub username: String,
+    pub role: Role,
+    #[serde(serialize_with = "time::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: i64,
+}
+
+impl From<User> for PublicUser {
+    fn from(user: User) -> Self {
+        PublicUser {
+            id: user.id,
+            resource_id: user.resource_id,
+            username: user.username,
+            role: user.role,
+            created_at: user.created_at,
+        }
+    }
+}
+
+/// 3..=50 characters of ASCII letters, digits, `_`, `.` and `-`.
+pub fn validate_username(username: &str) -> Result<(), AppError> {
+    let valid_chars = username
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'));
+    if (3..=50).contains(&username.len()) && valid_chars {
+        Ok(())
+    } else {
+        Err(AppError::bad_request(
+            "username must be 3 to 50 characters of letters, digits, '_', '.' or '-'",
+        ))
+    }
+}
+
+/// A practical address check: one `@`, a non-empty local part, a dotted domain, no spaces,
+/// at most 254 characters. Deliverability is the site's business.
+pub fn validate_email(email: &str) -> Result<(), AppError> {
+    let valid = email.len() <= 254
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+        && match email.split_once('@') {
+            Some((local, domain)) => {
+                !local.is_empty()
+                    && !domain.contains('@')
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
+                    && !domain.contains("..")
+            }
+            None => false,
+        };
+    if valid {
+        Ok(())
+    } else {
+        Err(AppError::bad_request("email is not a valid address"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usernames() {
+        for ok in ["john_doe", "a.b-c", "abc", &"x".repeat(50)] {
+            assert!(validate_username(ok).is_ok(), "{ok}");
+        }
+        for bad in ["ab", "john doe", "jöhn", "", &"x".repeat(51), "a/b"] {
+            assert!(validate_username(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn emails() {
+        for ok in ["john@example.com", "a.b+c@sub.example.org"] {
+            assert!(validate_email(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "john",
+            "@example.com",
+            "john@",
+            "john@localhost",
+            "jo hn@example.com",
+            "a@b@c.com",
+            "john@example..com",
+            "john@.example.com",
+        ] {
+            assert!(validate_email(bad).is_err(), "{bad}");
+        }
+    }
+}

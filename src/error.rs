@@ -1,0 +1,152 @@
+//! The one error type of the HTTP API, rendered as `{"success":false,"message","code"}`.
+
+use std::borrow::Cow;
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// Every way a request can fail. `code` strings are stable (contract §1).
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// 400: malformed or invalid input; the code says which kind.
+    #[error("{message}")]
+    BadRequest {
+        message: Cow<'static, str>,
+        code: &'static str,
+    },
+    /// 401: missing, invalid or expired credentials.
+    #[error("{message}")]
+    Unauthorized {
+        message: &'static str,
+        code: &'static str,
+    },
+    /// 403: authenticated, but not allowed.
+    #[error("{message}")]
+    Forbidden {
+        message: Cow<'static, str>,
+        code: &'static str,
+    },
+    /// 404: unknown, in another resource, or not visible to the caller.
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// 405: the route exists, the method does not.
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    /// 409: a duplicate.
+    #[error("{0}")]
+    Conflict(Cow<'static, str>),
+    /// 413: body over the limit.
+    #[error("request body is larger than 64 KiB")]
+    PayloadTooLarge,
+    /// 429: over a rate limit; the client may retry after this many seconds.
+    #[error("rate limit exceeded, retry in {retry_after} s")]
+    RateLimited { retry_after: u64 },
+    /// 500: logged with its cause, never shown.
+    #[error("internal server error")]
+    Internal(#[source] anyhow::Error),
+}
+
+impl AppError {
+    pub fn bad_request(message: impl Into<Cow<'static, str>>) -> Self {
+        AppError::BadRequest {
+            message: message.into(),
+            code: "invalid_body",
+        }
+    }
+
+    pub fn forbidden(message: impl Into<Cow<'static, str>>) -> Self {
+        AppError::Forbidden {
+            message: message.into(),
+            code: "forbidden",
+        }
+    }
+
+    pub fn secret_required(message: &'static str) -> Self {
+        AppError::Forbidden {
+            message: message.into(),
+            code: "secret_required",
+        }
+    }
+
+    pub fn unauthorized(message: &'static str, code: &'static str) -> Self {
+        AppError::Unauthorized { message, code }
+    }
+
+    pub fn internal(error: impl Into<anyhow::Error>) -> Self {
+        AppError::Internal(error.into())
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            AppError::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden { .. } => StatusCode::FORBIDDEN,
+            AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::BadRequest { code, .. }
+            | AppError::Unauthorized { code, .. }
+            | AppError::Forbidden { code, .. } => code,
+            AppError::NotFound(_) => "not_found",
+            AppError::MethodNotAllowed => "method_not_allowed",
+            AppError::Conflict(_) => "conflict",
+            AppError::PayloadTooLarge => "payload_too_large",
+            AppError::RateLimited { .. } => "rate_limited",
+            AppError::Internal(_) => "internal_error",
+        }
+    }
+}
+
+/// The error envelope, as documented in the OpenAPI document.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// Always `false`.
+    pub success: bool,
+    /// For people: what went wrong.
+    pub message: String,
+    /// For programs: a stable snake_case reason.
+    pub code: &'static str,
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        if let AppError::Internal(error) = &self {
+            tracing::error!(error = ?error, "request failed");
+        }
+        let body = ErrorBody {
+            success: false,
+            message: self.to_string(),
+            code: self.code(),
+        };
+        let mut response = (self.status(), axum::Json(body)).into_response();
+        if let AppError::RateLimited { retry_after } = self {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+        }
+        response
+    }
+}
+
+impl From<sqlx::Error> for AppError {
+    fn from(error: sqlx::Error) -> Self {
+        let unique = error
+            .as_database_error()
+            .is_some_and(|e| e.is_unique_violation());
+        if unique {
+            AppError::Conflict("already exists".into())
+        } else {
+            AppError::internal(error)
+        }
+    }
+}

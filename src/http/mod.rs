@@ -1,0 +1,86 @@
+//! The HTTP API: routes, extractors, envelopes and the middleware stack.
+
+pub mod cors;
+pub mod envelope;
+pub mod extract;
+pub mod metrics;
+mod openapi;
+pub mod rate_limit;
+pub mod routes;
+
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
+use axum::http::HeaderValue;
+use axum::{middleware, Router};
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::app::AppState;
+use crate::domain::id::new_id;
+use crate::error::AppError;
+
+/// Largest accepted request body (contract §8).
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+/// The whole application: every route under `/api/v1`, operator endpoints and the middleware.
+pub fn router(state: AppState) -> Router {
+    let (api, openapi) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .nest(
+            "/api/v1",
+            OpenApiRouter::new()
+                .merge(routes::resources::router())
+                .merge(routes::users::router()),
+        )
+        .split_for_parts();
+    Router::new()
+        .merge(api)
+        .merge(routes::health::router())
+        .merge(routes::docs::router(openapi))
+        .fallback(|| async { AppError::NotFound("route") })
+        .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            rate_limit::limit_per_key,
+        ))
+        .layer(middleware::from_fn_with_state(state.clone(), cors::cors))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            metrics::record,
+        ))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(request_span)
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(RequestIds))
+        .with_state(state)
+}
+
+/// Request ids are ordinary ChatCloud ids (a client-sent `x-request-id` is kept).
+#[derive(Clone)]
+struct RequestIds;
+
+impl MakeRequestId for RequestIds {
+    fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
+        HeaderValue::from_str(&new_id()).ok().map(RequestId::new)
+    }
+}
+
+fn request_span(request: &Request) -> tracing::Span {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("unmatched", MatchedPath::as_str);
+    let request_id = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-");
+    tracing::info_span!("request", method = %request.method(), route, request_id)
+}

@@ -1,0 +1,6 @@
+//! One file per resource of the API, each with its own `router()`.
+
+pub mod docs;
+pub mod health;
+pub mod resources;
+pub mod users;

@@ -1,0 +1,97 @@
+//! The operator API: create resources, rotate their keys.
+
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::app::AppState;
+use crate::auth::keys::{self, KeyPair};
+use crate::error::{AppError, ErrorBody};
+use crate::http::envelope::{Created, Data, Envelope};
+use crate::http::extract::{Json, Operator};
+use crate::tenants::{self, CreateResource, ProvisionedResource};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create_resource))
+        .routes(routes!(rotate_keys))
+}
+
+/// Create a resource (a site) with its API key and secret, shown this once.
+#[utoipa::path(post, path = "/resources", tag = "operator",
+    security(("operatorKey" = [])),
+    request_body = CreateResource,
+    responses(
+        (status = 201, body = Envelope<ProvisionedResource>),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 404, description = "operator API off (no operator key configured)", body = ErrorBody),
+        (status = 409, body = ErrorBody),
+    ))]
+async fn create_resource(
+    _: Operator,
+    State(state): State<AppState>,
+    Json(request): Json<CreateResource>,
+) -> Result<Created<ProvisionedResource>, AppError> {
+    let created = tenants::create_resource(&state.store, request).await?;
+    tracing::info!(resource_id = %created.resource_id, "resource created");
+    Ok(Created(created))
+}
+
+/// New credentials of a resource.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RotatedKeys {
+    pub resource_id: String,
+    pub api_key: String,
+    pub api_secret: String,
+}
+
+/// Replace a resource's API key and secret; the old ones stop working at once.
+///
+/// Allowed with the operator key, or with the resource's current `x-api-secret`.
+#[utoipa::path(post, path = "/resources/{resourceId}/rotate-keys", tag = "operator",
+    params(("resourceId" = String, Path)),
+    security(("operatorKey" = []), ("apiSecret" = [])),
+    responses(
+        (status = 200, body = Envelope<RotatedKeys>),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+    ))]
+async fn rotate_keys(
+    State(state): State<AppState>,
+    Path(resource_id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Data<RotatedKeys>, AppError> {
+    let (_, secret_hash) = state
+        .store
+        .find_resource(&resource_id)
+        .await?
+        .ok_or(AppError::NotFound("resource"))?;
+    let given = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let authorized = match (given("x-operator-key"), given("x-api-secret")) {
+        (Some(operator_key), _) => state
+            .operator_key
+            .as_deref()
+            .is_some_and(|expected| keys::constant_time_eq(operator_key, expected)),
+        (None, Some(secret)) => keys::matches_hash(secret, &secret_hash),
+        (None, None) => false,
+    };
+    if !authorized {
+        return Err(AppError::secret_required(
+            "rotating keys needs the operator key or the resource's x-api-secret",
+        ));
+    }
+    let new_keys = KeyPair::generate();
+    state
+        .store
+        .rotate_resource_keys(&resource_id, &new_keys.api_key_hash, &new_keys.secret_hash)
+        .await?;
+    tracing::info!(%resource_id, "resource keys rotated");
+    Ok(Data(RotatedKeys {
+        resource_id,
+        api_key: new_keys.api_key,
+        api_secret: new_keys.api_secret,
+    }))
+}

@@ -1,0 +1,302 @@
+//! Users: create, chat tokens, look up, revoke tokens.
+
+use axum::extract::{Path, State};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::app::AppState;
+use crate::domain::id::new_id;
+use crate::domain::resource::TokenIssuance;
+use crate::domain::role::{Permissions, PermissionsPatch, Role};
+use crate::domain::time::{self, now_ms};
+use crate::domain::user::{validate_email, validate_username, PublicUser, User};
+use crate::error::{AppError, ErrorBody};
+use crate::http::envelope::{Created, Data, Envelope};
+use crate::http::extract::{Caller, Json, Tenant};
+use crate::store::NewUser;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create_user))
+        .routes(routes!(issue_chat_token))
+        .routes(routes!(get_me))
+        .routes(routes!(get_user))
+        .routes(routes!(revoke_tokens))
+}
+
+/// `POST /users` body.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateUser {
+    /// Must be the API key's resource if given.
+    pub resource_id: Option<String>,
+    pub username: String,
+    pub email: String,
+    /// Default `user`.
+    pub role: Option<Role>,
+    /// Only for elevated roles; overrides the all-true defaults.
+    pub permissions: Option<PermissionsPatch>,
+}
+
+/// Create a user of the API key's resource.
+///
+/// Open resources let the API key alone create plain users; elevated roles and permissions need
+/// `x-api-secret` or the chat token of an admin (up to moderator) or superadmin (any role).
+#[utoipa::path(post, path = "/users", tag = "users",
+    security(("apiKey" = []), ("apiKey" = [], "apiSecret" = []), ("apiKey" = [], "bearer" = [])),
+    request_body = CreateUser,
+    responses(
+        (status = 201, body = Envelope<User>),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 409, body = ErrorBody),
+    ))]
+async fn create_user(
+    State(state): State<AppState>,
+    tenant: Tenant,
+    caller: Option<Caller>,
+    Json(request): Json<CreateUser>,
+) -> Result<Created<User>, AppError> {
+    tenant.check_resource_id(request.resource_id.as_deref())?;
+    validate_username(&request.username)?;
+    validate_email(&request.email)?;
+    let role = request.role.unwrap_or(Role::User);
+    if role == Role::User && request.permissions.is_some() {
+        return Err(AppError::bad_request(
+            "permissions may only be given for elevated roles",
+        ));
+    }
+    authorize_create(
+        &tenant,
+        caller.as_ref().map(|c| &c.user),
+        role,
+        request.permissions.is_some(),
+    )?;
+    let permissions = Permissions::default().merged(request.permissions.unwrap_or_default());
+    let user = state
+        .store
+        .insert_user(NewUser {
+            id: new_id(),
+            resource_id: &tenant.resource.resource_id,
+            username: &request.username,
+            email: &request.email,
+            role,
+            permissions,
+            created_at: now_ms(),
+        })
+        .await?;
+    Ok(Created(user))
+}
+
+fn authorize_create(
+    tenant: &Tenant,
+    caller: Option<&User>,
+    role: Role,
+    sets_permissions: bool,
+) -> Result<(), AppError> {
+    if tenant.has_secret {
+        return Ok(());
+    }
+    if let Some(caller) = caller {
+        if caller.role.may_manage(role) {
+            return Ok(());
+        }
+        if caller.role >= Role::Admin {
+            return Err(AppError::forbidden(
+                "an admin creates users up to moderator; only a superadmin creates admins",
+            ));
+        }
+    }
+    match tenant.resource.token_issuance {
+        TokenIssuance::Open if role == Role::User && !sets_permissions => Ok(()),
+        TokenIssuance::Open => Err(AppError::secret_required(
+            "elevated roles and permissions need x-api-secret or an admin's chat token",
+        )),
+        TokenIssuance::Secret => Err(AppError::secret_required(
+            "this resource creates users only with x-api-secret or an admin's chat token",
+        )),
+    }
+}
+
+/// `POST /users/chat-token` body.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ChatTokenRequest {
+    pub user_id: String,
+    /// Must be the API key's resource if given.
+    pub resource_id: Option<String>,
+}
+
+/// A chat token and whom it is for.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ChatToken {
+    pub chat_token: String,
+    #[serde(serialize_with = "time::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub expires_at: i64,
+    pub user: TokenUser,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TokenUser {
+    pub id: String,
+    pub username: String,
+    pub role: Role,
+}
+
+/// Issue a chat token (HS256 JWT, valid 30 days) for a user.
+///
+/// Open resources issue tokens for plain users with the API key alone; elevated users, and every
+/// user of a secret resource, need `x-api-secret`.
+#[utoipa::path(post, path = "/users/chat-token", tag = "users",
+    security(("apiKey" = []), ("apiKey" = [], "apiSecret" = [])),
+    request_body = ChatTokenRequest,
+    responses(
+        (status = 200, body = Envelope<ChatToken>),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+    ))]
+async fn issue_chat_token(
+    State(state): State<AppState>,
+    tenant: Tenant,
+    Json(request): Json<ChatTokenRequest>,
+) -> Result<Data<ChatToken>, AppError> {
+    tenant.check_resource_id(request.resource_id.as_deref())?;
+    let user = state
+        .store
+        .find_user(&tenant.resource.resource_id, &request.user_id)
+        .await?
+        .ok_or(AppError::NotFound("user"))?;
+    if !tenant.has_secret {
+        match tenant.resource.token_issuance {
+            TokenIssuance::Open if !user.role.is_elevated() => {}
+            TokenIssuance::Open => {
+                return Err(AppError::secret_required(
+                    "chat tokens for elevated roles need x-api-secret",
+                ))
+            }
+            TokenIssuance::Secret => {
+                return Err(AppError::secret_required(
+                    "this resource issues chat tokens only with x-api-secret",
+                ))
+            }
+        }
+    }
+    let (chat_token, claims) = state.jwt.issue(
+        &user.id,
+        &user.resource_id,
+        user.token_version,
+        now_ms() / 1000,
+    )?;
+    Ok(Data(ChatToken {
+        chat_token,
+        expires_at: claims.exp * 1000,
+        user: TokenUser {
+            id: user.id,
+            username: user.username,
+            role: user.role,
+        },
+    }))
+}
+
+/// The user of the chat token.
+#[utoipa::path(get, path = "/users/me", tag = "users",
+    security(("apiKey" = [], "bearer" = [])),
+    responses((status = 200, body = Envelope<User>), (status = 401, body = ErrorBody)))]
+async fn get_me(caller: Caller) -> Data<User> {
+    Data(caller.user)
+}
+
+/// What the caller may see of a user.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+enum UserView {
+    Full(User),
+    Public(PublicUser),
+}
+
+/// A user of the same resource. Email and permissions are shown to the user themself and to
+/// elevated roles; other users see the public profile.
+#[utoipa::path(get, path = "/users/{id}", tag = "users",
+    params(("id" = String, Path)),
+    security(("apiKey" = [], "bearer" = [])),
+    responses(
+        (status = 200, description = "the user (public fields only for plain users looking at others)", body = Envelope<User>),
+        (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+    ))]
+async fn get_user(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Data<UserView>, AppError> {
+    let user = state
+        .store
+        .find_user(caller.resource_id(), &id)
+        .await?
+        .ok_or(AppError::NotFound("user"))?;
+    if user.id == caller.user.id || caller.user.role.is_elevated() {
+        Ok(Data(UserView::Full(user)))
+    } else {
+        Ok(Data(UserView::Public(user.into())))
+    }
+}
+
+/// When a user's tokens were revoked.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RevokedTokens {
+    pub user_id: String,
+    #[serde(serialize_with = "time::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub revoked_at: i64,
+}
+
+/// Revoke every chat token issued to a user so far; they get 401 `invalid_token` from now on.
+///
+/// Allowed with `x-api-secret`, for the user themself, and for an admin (users up to moderator) or
+/// superadmin.
+#[utoipa::path(post, path = "/users/{id}/revoke-tokens", tag = "users",
+    params(("id" = String, Path)),
+    security(("apiKey" = [], "apiSecret" = []), ("apiKey" = [], "bearer" = [])),
+    responses(
+        (status = 200, body = Envelope<RevokedTokens>),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+    ))]
+async fn revoke_tokens(
+    State(state): State<AppState>,
+    tenant: Tenant,
+    caller: Option<Caller>,
+    Path(id): Path<String>,
+) -> Result<Data<RevokedTokens>, AppError> {
+    let resource_id = &tenant.resource.resource_id;
+    let target = state
+        .store
+        .find_user(resource_id, &id)
+        .await?
+        .ok_or(AppError::NotFound("user"))?;
+    let allowed = tenant.has_secret
+        || caller.as_ref().is_some_and(|caller| {
+            caller.user.id == target.id || caller.user.role.may_manage(target.role)
+        });
+    if !allowed {
+        return Err(match caller {
+            Some(_) => {
+                AppError::forbidden("only an admin above this user's role may revoke their tokens")
+            }
+            None => AppError::secret_required(
+                "revoking tokens needs x-api-secret or an admin's chat token",
+            ),
+        });
+    }
+    let at = now_ms();
+    if !state.store.revoke_user_tokens(resource_id, &id, at).await? {
+        return Err(AppError::NotFound("user"));
+    }
+    Ok(Data(RevokedTokens {
+        user_id: id,
+        revoked_at: at,
+    }))
+}

@@ -1,0 +1,20 @@
+//! ChatCloud: a hosted chat API (1:1 chat, support tickets, admin panel) for websites.
+
+/// Shared state, router assembly and serving.
+pub mod app;
+/// API keys, secrets, chat tokens.
+pub mod auth;
+/// The command line.
+pub mod cli;
+/// Server settings from flags and `CHATCLOUD_*` variables.
+pub mod config;
+/// Pure domain types and rules.
+pub mod domain;
+/// The error type and its envelope.
+pub mod error;
+/// Routes, extractors, middleware.
+pub mod http;
+/// SQL storage over SQLite or PostgreSQL.
+pub mod store;
+/// Creating resources with fresh keys.
+pub mod tenants;

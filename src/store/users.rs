@@ -1,0 +1,194 @@
+//! Users: insert, look up, change role and permissions, revoke tokens.
+
+use sqlx::FromRow;
+
+use super::{flag, Store};
+use crate::domain::role::{Permissions, Role};
+use crate::domain::user::User;
+use crate::error::AppError;
+
+/// A user to insert (validated by the caller).
+pub struct NewUser<'a> {
+    pub id: String,
+    pub resource_id: &'a str,
+    pub username: &'a str,
+    pub email: &'a str,
+    pub role: Role,
+    pub permissions: Permissions,
+    pub created_at: i64,
+}
+
+/// A change of role and/or permissions (already merged and authorised).
+pub struct UserPatch {
+    pub role: Role,
+    pub permissions: Permissions,
+    pub updated_at: i64,
+}
+
+#[derive(FromRow)]
+struct UserRow {
+    id: String,
+    resource_id: String,
+    username: String,
+    email: String,
+    role: String,
+    can_send_message: i64,
+    can_receive_message: i64,
+    can_delete_message: i64,
+    can_edit_message: i64,
+    can_archive_conversation: i64,
+    token_version: i64,
+    created_at: i64,
+    updated_at: i64,
+}
+
+impl TryFrom<UserRow> for User {
+    type Error = AppError;
+
+    fn try_from(row: UserRow) -> Result<Self, AppError> {
+        let role = Role::parse(&row.role)
+            .ok_or_else(|| AppError::internal(anyhow::anyhow!("bad role in store")))?;
+        Ok(User {
+            id: row.id,
+            resource_id: row.resource_id,
+            username: row.username,
+            email: row.email,
+            role,
+            permissions: Permissions {
+                can_send_message: flag(row.can_send_message),
+                can_receive_message: flag(row.can_receive_message),
+                can_delete_message: flag(row.can_delete_message),
+                can_edit_message: flag(row.can_edit_message),
+                can_archive_conversation: flag(row.can_archive_conversation),
+            },
+            token_version: row.token_version,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        })
+    }
+}
+
+impl Store {
+    /// Inserts a user; 409 naming the field if the username or email is taken in the resource
+    /// (case-insensitively).
+    pub async fn insert_user(&self, new: NewUser<'_>) -> Result<User, AppError> {
+        let mut tx = self.write.begin().await?;
+        let taken: Option<(String, String)> = sqlx::query_as(
+            "select username, email from users
+             where resource_id = $1 and (lower(username) = lower($2) or lower(email) = lower($3))
+             limit 1",
+        )
+        .bind(new.resource_id)
+        .bind(new.username)
+        .bind(new.email)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some((username, _)) = taken {
+            let field = if username.eq_ignore_ascii_case(new.username) {
+                "username"
+            } else {
+                "email"
+            };
+            return Err(AppError::Conflict(
+                format!("a user with this {field} already exists in this resource").into(),
+            ));
+        }
+        let p = new.permissions;
+        sqlx::query(
+            "insert into users (id, resource_id, username, email, role, can_send_message,
+                 can_receive_message, can_delete_message, can_edit_message,
+                 can_archive_conversation, token_version, created_at, updated_at)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, $11)",
+        )
+        .bind(&new.id)
+        .bind(new.resource_id)
+        .bind(new.username)
+        .bind(new.email)
+        .bind(new.role.as_str())
+        .bind(i64::from(p.can_send_message))
+        .bind(i64::from(p.can_receive_message))
+        .bind(i64::from(p.can_delete_message))
+        .bind(i64::from(p.can_edit_message))
+        .bind(i64::from(p.can_archive_conversation))
+        .bind(new.created_at)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(User {
+            id: new.id,
+            resource_id: new.resource_id.to_owned(),
+            username: new.username.to_owned(),
+            email: new.email.to_owned(),
+            role: new.role,
+            permissions: new.permissions,
+            token_version: 0,
+            created_at: new.created_at,
+            updated_at: new.created_at,
+        })
+    }
+
+    /// The user `id` of `resource_id`; `None` for unknown ids and other resources' users alike.
+    pub async fn find_user(&self, resource_id: &str, id: &str) -> Result<Option<User>, AppError> {
+        let row: Option<UserRow> = sqlx::query_as(
+            "select id, resource_id, username, email, role, can_send_message, can_receive_message,
+                 can_delete_message, can_edit_message, can_archive_conversation, token_version,
+                 created_at, updated_at
+             from users where id = $1 and resource_id = $2",
+        )
+        .bind(id)
+        .bind(resource_id)
+        .fetch_optional(&self.read)
+        .await?;
+        row.map(User::try_from).transpose()
+    }
+
+    /// Sets role and permissions; `None` if the user is not in the resource.
+    pub async fn update_user(
+        &self,
+        resource_id: &str,
+        id: &str,
+        patch: UserPatch,
+    ) -> Result<Option<User>, AppError> {
+        let p = patch.permissions;
+        let updated = sqlx::query(
+            "update users set role = $3, can_send_message = $4, can_receive_message = $5,
+                 can_delete_message = $6, can_edit_message = $7, can_archive_conversation = $8,
+                 updated_at = $9
+             where id = $1 and resource_id = $2",
+        )
+        .bind(id)
+        .bind(resource_id)
+        .bind(patch.role.as_str())
+        .bind(i64::from(p.can_send_message))
+        .bind(i64::from(p.can_receive_message))
+        .bind(i64::from(p.can_delete_message))
+        .bind(i64::from(p.can_edit_message))
+        .bind(i64::from(p.can_archive_conversation))
+        .bind(patch.updated_at)
+        .execute(&self.write)
+        .await?;
+        if updated.rows_affected() == 0 {
+            return Ok(None);
+        }
+        self.find_user(resource_id, id).await
+    }
+
+    /// Invalidates every token issued to the user so far; `false` if there is no such user.
+    pub async fn revoke_user_tokens(
+        &self,
+        resource_id: &str,
+        id: &str,
+        at: i64,
+    ) -> Result<bool, AppError> {
+        let updated = sqlx::query(
+            "update users set token_version = token_version + 1, updated_at = $3
+             where id = $1 and resource_id = $2",
+        )
+        .bind(id)
+        .bind(resource_id)
+        .bind(at)
+        .execute(&self.write)
+        .await?;
+        Ok(updated.rows_affected() == 1)
+    }
+}

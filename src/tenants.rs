@@ -1,0 +1,92 @@
+//! Creating resources with fresh keys: shared by the operator API, the CLI and the demo
+//! resource made on first start.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::auth::keys::KeyPair;
+use crate::domain::resource::{validate_origin, validate_resource_id, TokenIssuance};
+use crate::domain::time::{self, now_ms};
+use crate::error::AppError;
+use crate::store::{NewResource, Store};
+
+/// `POST /api/v1/resources` body.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateResource {
+    /// The site's id, e.g. `site.com`.
+    pub resource_id: String,
+    /// `secret` (default) or `open`.
+    #[serde(default)]
+    pub token_issuance: TokenIssuance,
+    /// Browser origins that may call the API with this resource's key; `*` for any.
+    #[serde(default)]
+    pub allowed_origins: Vec<String>,
+}
+
+/// A new resource with its key and secret, shown this once.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ProvisionedResource {
+    pub resource_id: String,
+    pub api_key: String,
+    pub api_secret: String,
+    pub token_issuance: TokenIssuance,
+    pub allowed_origins: Vec<String>,
+    #[serde(serialize_with = "time::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: i64,
+}
+
+/// Validates and stores a resource with freshly generated keys; 409 if the id is taken.
+pub async fn create_resource(
+    store: &Store,
+    request: CreateResource,
+) -> Result<ProvisionedResource, AppError> {
+    validate_resource_id(&request.resource_id)?;
+    if request.allowed_origins.len() > 50 {
+        return Err(AppError::bad_request("at most 50 allowedOrigins"));
+    }
+    request
+        .allowed_origins
+        .iter()
+        .try_for_each(|origin| validate_origin(origin))?;
+    let keys = KeyPair::generate();
+    let resource = store
+        .insert_resource(&NewResource {
+            resource_id: request.resource_id,
+            api_key_hash: keys.api_key_hash,
+            secret_hash: keys.secret_hash,
+            token_issuance: request.token_issuance,
+            allowed_origins: request.allowed_origins,
+            created_at: now_ms(),
+        })
+        .await?;
+    Ok(ProvisionedResource {
+        resource_id: resource.resource_id,
+        api_key: keys.api_key,
+        api_secret: keys.api_secret,
+        token_issuance: resource.token_issuance,
+        allowed_origins: resource.allowed_origins,
+        created_at: resource.created_at,
+    })
+}
+
+/// On an empty database, the open demo resource `localhost` (allowing every origin), so the
+/// documentation's browser examples run against a fresh checkout. `None` if there was data.
+pub async fn create_demo_resource(store: &Store) -> Result<Option<ProvisionedResource>, AppError> {
+    if !store.has_no_resources().await? {
+        return Ok(None);
+    }
+    let request = CreateResource {
+        resource_id: "localhost".into(),
+        token_issuance: TokenIssuance::Open,
+        allowed_origins: vec!["*".into()],
+    };
+    match create_resource(store, request).await {
+        Ok(created) => Ok(Some(created)),
+        // Another process made it at the same moment.
+        Err(AppError::Conflict(_)) => Ok(None),
+        Err(error) => Err(error),
+    }
+}

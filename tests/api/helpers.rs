@@ -1,0 +1,221 @@
+//! The test harness: a real server on port 0 over a fresh database per test.
+//!
+//! SQLite by default (a new file in a temporary directory); with
+//! `CHATCLOUD_TEST_DATABASE_URL=postgres://...` each test gets a fresh PostgreSQL database.
+
+use chatcloud::app::{self, AppState};
+use chatcloud::config::{Config, DatabaseConfig};
+use chatcloud::domain::id::new_id;
+use chatcloud::store::SqliteSync;
+use reqwest::{Method, RequestBuilder, StatusCode};
+use serde_json::{json, Value};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+pub const OPERATOR_KEY: &str = "test-operator-key";
+pub const JWT_SECRET: &str = "test-jwt-secret";
+
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    _shutdown: oneshot::Sender<()>,
+    _dir: tempfile::TempDir,
+}
+
+/// A resource made through the operator API, with its clear-text credentials.
+#[derive(Clone)]
+pub struct TestResource {
+    pub api_key: String,
+    pub api_secret: String,
+}
+
+/// A user with a valid chat token.
+#[derive(Clone)]
+pub struct TestUser {
+    pub id: String,
+    pub token: String,
+    pub api_key: String,
+}
+
+/// A response's status and JSON body (`Value::Null` for an empty or non-JSON body).
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+}
+
+impl Reply {
+    /// Asserts an error envelope with this status and code.
+    #[track_caller]
+    pub fn assert_error(&self, status: u16, code: &str) {
+        assert_eq!(self.status.as_u16(), status, "body: {}", self.body);
+        assert_eq!(self.body["success"], json!(false), "body: {}", self.body);
+        assert_eq!(self.body["code"], json!(code), "body: {}", self.body);
+        assert!(self.body["message"].as_str().is_some_and(|m| !m.is_empty()));
+    }
+
+    /// Asserts a success envelope with this status and returns its data.
+    #[track_caller]
+    pub fn data(&self, status: u16) -> &Value {
+        assert_eq!(self.status.as_u16(), status, "body: {}", self.body);
+        assert_eq!(self.body["success"], json!(true), "body: {}", self.body);
+        &self.body["data"]
+    }
+}
+
+pub struct Settings {
+    pub operator_key: Option<String>,
+    pub rate_limit_per_key: u32,
+    pub rate_limit_per_user: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            operator_key: Some(OPERATOR_KEY.into()),
+            rate_limit_per_key: 1_000_000,
+            rate_limit_per_user: 1_000_000,
+        }
+    }
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        Self::spawn_with(Settings::default()).await
+    }
+
+    pub async fn spawn_with(settings: Settings) -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = match std::env::var("CHATCLOUD_TEST_DATABASE_URL") {
+            Ok(admin_url) => fresh_postgres_database(&admin_url).await,
+            Err(_) => format!("sqlite://{}", dir.path().join("test.db").display()),
+        };
+        let config = Config {
+            bind: "127.0.0.1:0".parse().expect("address"),
+            database: DatabaseConfig {
+                url,
+                sqlite_sync: SqliteSync::Full,
+            },
+            jwt_secret: Some(JWT_SECRET.into()),
+            operator_key: settings.operator_key,
+            nats_url: None,
+            rate_limit_per_key: settings.rate_limit_per_key,
+            rate_limit_per_user: settings.rate_limit_per_user,
+        };
+        let state = AppState::new(&config).await.expect("app state");
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let (shutdown, stop) = oneshot::channel::<()>();
+        tokio::spawn(async move {
+            let _ = app::serve(listener, state, async {
+                let _ = stop.await;
+            })
+            .await;
+        });
+        TestApp {
+            base,
+            client: reqwest::Client::new(),
+            _shutdown: shutdown,
+            _dir: dir,
+        }
+    }
+
+    pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
+        self.client
+            .request(method, format!("{}{}", self.base, path))
+    }
+
+    pub fn get(&self, path: &str) -> RequestBuilder {
+        self.request(Method::GET, path)
+    }
+
+    pub fn post(&self, path: &str) -> RequestBuilder {
+        self.request(Method::POST, path)
+    }
+
+    /// Creates a resource through the operator API.
+    pub async fn resource(&self, id: &str, open: bool) -> TestResource {
+        let issuance = if open { "open" } else { "secret" };
+        let reply = send(
+            self.post("/api/v1/resources")
+                .header("x-operator-key", OPERATOR_KEY)
+                .json(&json!({ "resourceId": id, "tokenIssuance": issuance, "allowedOrigins": ["https://site.com"] })),
+        )
+        .await;
+        let data = reply.data(201);
+        TestResource {
+            api_key: data["apiKey"].as_str().expect("apiKey").into(),
+            api_secret: data["apiSecret"].as_str().expect("apiSecret").into(),
+        }
+    }
+
+    /// Creates a user of `role` with the resource's secret and gets their chat token.
+    pub async fn user(&self, resource: &TestResource, username: &str, role: &str) -> TestUser {
+        let created = send(
+            self.post("/api/v1/users")
+                .header("x-api-key", &resource.api_key)
+                .header("x-api-secret", &resource.api_secret)
+                .json(&json!({ "username": username, "email": format!("{username}@example.com"), "role": role })),
+        )
+        .await;
+        let id = created.data(201)["id"].as_str().expect("id").to_owned();
+        let token = self.token(resource, &id).await;
+        TestUser {
+            id,
+            token,
+            api_key: resource.api_key.clone(),
+        }
+    }
+
+    /// A fresh chat token for `user_id`, issued with the secret.
+    pub async fn token(&self, resource: &TestResource, user_id: &str) -> String {
+        let reply = send(
+            self.post("/api/v1/users/chat-token")
+                .header("x-api-key", &resource.api_key)
+                .header("x-api-secret", &resource.api_secret)
+                .json(&json!({ "userId": user_id })),
+        )
+        .await;
+        reply.data(200)["chatToken"]
+            .as_str()
+            .expect("chatToken")
+            .to_owned()
+    }
+
+    /// A request as `user`: their API key and Bearer token.
+    pub fn as_user(&self, user: &TestUser, method: Method, path: &str) -> RequestBuilder {
+        self.request(method, path)
+            .header("x-api-key", &user.api_key)
+            .bearer_auth(&user.token)
+    }
+}
+
+/// Sends a request and reads the reply.
+pub async fn send(request: RequestBuilder) -> Reply {
+    let response = request.send().await.expect("request sent");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response.bytes().await.expect("body read");
+    let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    Reply {
+        status,
+        headers,
+        body,
+    }
+}
+
+/// Creates an empty database on the PostgreSQL server of `admin_url` and returns its URL.
+async fn fresh_postgres_database(admin_url: &str) -> String {
+    use sqlx::Connection;
+    let name = format!("chatcloud_test_{}", new_id());
+    let mut conn = sqlx::PgConnection::connect(admin_url)
+        .await
+        .expect("connect to the test PostgreSQL server");
+    sqlx::Executor::execute(&mut conn, format!("create database {name}").as_str())
+        .await
+        .expect("create test database");
+    let (base, _) = admin_url
+        .rsplit_once('/')
+        .expect("database URL with a path");
+    format!("{base}/{name}")
+}
