@@ -56,6 +56,13 @@ impl AppError {
         }
     }
 
+    pub fn invalid_query(message: impl Into<Cow<'static, str>>) -> Self {
+        AppError::BadRequest {
+            message: message.into(),
+            code: "invalid_query",
+        }
+    }
+
     pub fn forbidden(message: impl Into<Cow<'static, str>>) -> Self {
         AppError::Forbidden {
             message: message.into(),

@@ -1,8 +1,11 @@
 //! Pure types and rules of the chat domain: no I/O, unit-tested in place.
 
+pub mod conversation;
 pub mod id;
+pub mod message;
 pub mod page;
 pub mod resource;
 pub mod role;
 pub mod time;
 pub mod user;
+pub mod view;

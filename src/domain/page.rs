@@ -27,10 +27,12 @@ impl PageQuery {
         let page = self.page.unwrap_or(1);
         let limit = self.limit.unwrap_or(20);
         if !(1..=1_000_000).contains(&page) {
-            return Err(AppError::bad_request("page must be between 1 and 1000000"));
+            return Err(AppError::invalid_query(
+                "page must be between 1 and 1000000",
+            ));
         }
         if !(1..=100).contains(&limit) {
-            return Err(AppError::bad_request("limit must be between 1 and 100"));
+            return Err(AppError::invalid_query("limit must be between 1 and 100"));
         }
         Ok(PageRequest { page, limit })
     }
@@ -63,6 +65,14 @@ impl<T> Page<T> {
             total_pages: (total + request.limit - 1) / request.limit,
         }
     }
+}
+
+/// A page of message history: `{data, hasMore}`, oldest first.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CursorPage<T> {
+    pub data: Vec<T>,
+    pub has_more: bool,
 }
 
 #[cfg(test)]

@@ -69,10 +69,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
         axum::extract::Query::<T>::from_request_parts(parts, state)
             .await
             .map(|query| Query(query.0))
-            .map_err(|rejection| AppError::BadRequest {
-                message: rejection.body_text().into(),
-                code: "invalid_query",
-            })
+            .map_err(|rejection| AppError::invalid_query(rejection.body_text()))
     }
 }
 

@@ -33,7 +33,8 @@ pub fn router(state: AppState) -> Router {
             "/api/v1",
             OpenApiRouter::new()
                 .merge(routes::resources::router())
-                .merge(routes::users::router()),
+                .merge(routes::users::router())
+                .merge(routes::p2p::router()),
         )
         .split_for_parts();
     Router::new()

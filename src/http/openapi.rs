@@ -14,6 +14,7 @@ use utoipa::{Modify, OpenApi};
     tags(
         (name = "operator", description = "Running ChatCloud: resources and their keys"),
         (name = "users", description = "Users and chat tokens"),
+        (name = "p2p", description = "1:1 conversations between users"),
     )
 )]
 pub struct ApiDoc;

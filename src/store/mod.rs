@@ -2,8 +2,11 @@
 //! (the embedded default) and PostgreSQL. SQL stays in the portable subset described in the
 //! architecture notes of `docs/API.md`.
 
+mod conversations;
+mod messages;
 mod resources;
 mod settings;
+mod tickets;
 mod users;
 
 use std::str::FromStr;
@@ -12,7 +15,9 @@ use anyhow::Context;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
+pub use messages::{HistoryFrom, NewMessage, Sent};
 pub use resources::NewResource;
+pub use tickets::{NewTicket, TicketFilter, TicketUpdate};
 pub use users::{NewUser, UserPatch};
 
 /// Handles to the database: `read` for queries, `write` for every transaction that changes data.

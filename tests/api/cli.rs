@@ -9,7 +9,12 @@ use crate::helpers::send;
 
 fn chatcloud() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_chatcloud"));
-    for var in ["CHATCLOUD_OPERATOR_KEY", "CHATCLOUD_JWT_SECRET", "CHATCLOUD_DATABASE_URL", "CHATCLOUD_BIND"] {
+    for var in [
+        "CHATCLOUD_OPERATOR_KEY",
+        "CHATCLOUD_JWT_SECRET",
+        "CHATCLOUD_DATABASE_URL",
+        "CHATCLOUD_BIND",
+    ] {
         command.env_remove(var);
     }
     command
@@ -31,7 +36,13 @@ impl Drop for Server {
 
 fn serve(database_url: &str) -> Server {
     let mut child = chatcloud()
-        .args(["serve", "--bind", "127.0.0.1:0", "--database-url", database_url])
+        .args([
+            "serve",
+            "--bind",
+            "127.0.0.1:0",
+            "--database-url",
+            database_url,
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -84,7 +95,10 @@ async fn first_start_creates_the_demo_resource_and_the_seed_flow_works() {
             .json(&json!({ "userId": user_id })),
     )
     .await;
-    let chat_token = token.data(200)["chatToken"].as_str().expect("token").to_owned();
+    let chat_token = token.data(200)["chatToken"]
+        .as_str()
+        .expect("token")
+        .to_owned();
     drop(server);
 
     // A restart prints no keys again, and the generated token key was kept.
@@ -105,16 +119,29 @@ fn resource_create_prints_the_new_resource_with_its_keys() {
     let dir = tempfile::tempdir().expect("dir");
     let url = format!("sqlite://{}", dir.path().join("cli.db").display());
     let output = chatcloud()
-        .args(["resource", "create", "site.com", "--open", "--allowed-origin", "https://site.com"])
+        .args([
+            "resource",
+            "create",
+            "site.com",
+            "--open",
+            "--allowed-origin",
+            "https://site.com",
+        ])
         .args(["--database-url", &url])
         .output()
         .expect("runs");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let created: Value = serde_json::from_slice(&output.stdout).expect("JSON on stdout");
     assert_eq!(created["resourceId"], "site.com");
     assert_eq!(created["tokenIssuance"], "open");
     assert_eq!(created["allowedOrigins"], json!(["https://site.com"]));
-    assert!(created["apiKey"].as_str().is_some_and(|k| k.starts_with("pk_")));
+    assert!(created["apiKey"]
+        .as_str()
+        .is_some_and(|k| k.starts_with("pk_")));
 
     let duplicate = chatcloud()
         .args(["resource", "create", "site.com", "--database-url", &url])

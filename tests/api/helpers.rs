@@ -151,11 +151,26 @@ impl TestApp {
 
     /// Creates a user of `role` with the resource's secret and gets their chat token.
     pub async fn user(&self, resource: &TestResource, username: &str, role: &str) -> TestUser {
+        self.user_with(resource, username, role, Value::Null).await
+    }
+
+    /// Like `user`, with `permissions` (JSON object, or null for the defaults).
+    pub async fn user_with(
+        &self,
+        resource: &TestResource,
+        username: &str,
+        role: &str,
+        permissions: Value,
+    ) -> TestUser {
+        let mut body = json!({ "username": username, "email": format!("{username}@example.com"), "role": role });
+        if !permissions.is_null() {
+            body["permissions"] = permissions;
+        }
         let created = send(
             self.post("/api/v1/users")
                 .header("x-api-key", &resource.api_key)
                 .header("x-api-secret", &resource.api_secret)
-                .json(&json!({ "username": username, "email": format!("{username}@example.com"), "role": role })),
+                .json(&body),
         )
         .await;
         let id = created.data(201)["id"].as_str().expect("id").to_owned();
@@ -218,4 +233,24 @@ async fn fresh_postgres_database(admin_url: &str) -> String {
         .rsplit_once('/')
         .expect("database URL with a path");
     format!("{base}/{name}")
+}
+
+/// Opens (or finds) the P2P conversation of `user` with `other` and returns its id.
+pub async fn open_p2p(app: &TestApp, user: &TestUser, other: &TestUser) -> String {
+    let reply = send(
+        app.as_user(user, Method::POST, "/api/v1/p2p/conversations")
+            .json(&json!({ "otherParticipantId": other.id })),
+    )
+    .await;
+    assert!(reply.status.is_success(), "body: {}", reply.body);
+    reply.body["data"]["id"].as_str().expect("id").to_owned()
+}
+
+/// Sends `text` as `user` to `path` (a conversation's or ticket's messages route).
+pub async fn post_message(app: &TestApp, user: &TestUser, path: &str, text: &str) -> Reply {
+    send(
+        app.as_user(user, Method::POST, path)
+            .json(&json!({ "content": { "text": text } })),
+    )
+    .await
 }

@@ -4,6 +4,7 @@ mod cli;
 mod errors;
 mod helpers;
 mod ops;
+mod p2p;
 mod resources;
 mod tokens;
 mod users;

@@ -54,6 +54,23 @@ async fn openapi_document_lists_every_api_route() {
         ("/api/v1/users/me", "get"),
         ("/api/v1/users/{id}", "get"),
         ("/api/v1/users/{id}/revoke-tokens", "post"),
+        ("/api/v1/p2p/conversations", "post"),
+        ("/api/v1/p2p/conversations", "get"),
+        ("/api/v1/p2p/conversations/{id}", "get"),
+        ("/api/v1/p2p/conversations/{id}/messages", "post"),
+        ("/api/v1/p2p/conversations/{id}/messages", "get"),
+        (
+            "/api/v1/p2p/conversations/{id}/messages/{messageId}",
+            "patch",
+        ),
+        (
+            "/api/v1/p2p/conversations/{id}/messages/{messageId}",
+            "delete",
+        ),
+        ("/api/v1/p2p/conversations/{id}/mark-as-read", "post"),
+        ("/api/v1/p2p/conversations/{id}/unread-count", "get"),
+        ("/api/v1/p2p/conversations/{id}/archive", "post"),
+        ("/api/v1/p2p/conversations/{id}/unarchive", "post"),
     ] {
         assert!(
             paths.get(path).and_then(|p| p.get(method)).is_some(),

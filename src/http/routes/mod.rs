@@ -2,5 +2,7 @@
 
 pub mod docs;
 pub mod health;
+pub mod messages;
+pub mod p2p;
 pub mod resources;
 pub mod users;

@@ -1,0 +1,131 @@
+//! Messages: the text rule and the shape clients see.
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::conversation::Side;
+use super::time;
+use crate::error::AppError;
+
+/// Longest message text, in Unicode scalar values.
+pub const MAX_TEXT_CHARS: usize = 10_000;
+
+/// Message text: non-empty after trimming, at most 10,000 characters, stored as sent.
+pub fn validate_text(text: &str) -> Result<(), AppError> {
+    if text.trim().is_empty() {
+        return Err(AppError::bad_request("content.text must not be empty"));
+    }
+    if text.chars().count() > MAX_TEXT_CHARS {
+        return Err(AppError::bad_request(
+            "content.text must be at most 10000 characters",
+        ));
+    }
+    Ok(())
+}
+
+/// A message as stored.
+#[derive(Debug, Clone)]
+pub struct StoredMessage {
+    pub id: String,
+    pub conversation_id: String,
+    pub seq: i64,
+    pub sender_id: String,
+    pub sender_side: Side,
+    pub text: String,
+    pub created_at: i64,
+    pub edited_at: Option<i64>,
+    pub deleted_at: Option<i64>,
+}
+
+/// `{"text": ...}`; empty once the message is deleted.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Content {
+    pub text: String,
+}
+
+/// A message as clients see it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Message {
+    pub id: String,
+    pub conversation_id: String,
+    /// Position in the conversation: 1, 2, 3, ... without gaps.
+    pub seq: i64,
+    pub sender_id: String,
+    /// Support tickets only: whether the sender answered for the staff.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_staff: Option<bool>,
+    pub content: Content,
+    /// Whether the other side has read it.
+    pub is_read: bool,
+    #[serde(serialize_with = "time::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: i64,
+    #[serde(serialize_with = "time::rfc3339_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub edited_at: Option<i64>,
+    #[serde(serialize_with = "time::rfc3339_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub deleted_at: Option<i64>,
+}
+
+impl StoredMessage {
+    /// The client view, given the read watermarks of the conversation's two sides and whether it
+    /// is a support ticket.
+    pub fn view(self, read_seq: [i64; 2], is_ticket: bool) -> Message {
+        let reader = self.sender_side.other();
+        Message {
+            is_read: read_seq[reader.index()] >= self.seq,
+            is_staff: is_ticket.then_some(self.sender_side == Side::Two),
+            content: Content {
+                text: if self.deleted_at.is_some() {
+                    String::new()
+                } else {
+                    self.text
+                },
+            },
+            id: self.id,
+            conversation_id: self.conversation_id,
+            seq: self.seq,
+            sender_id: self.sender_id,
+            created_at: self.created_at,
+            edited_at: self.edited_at,
+            deleted_at: self.deleted_at,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_rules() {
+        assert!(validate_text("hi").is_ok());
+        assert!(validate_text("  padded  ").is_ok());
+        assert!(validate_text("").is_err());
+        assert!(validate_text(" \n\t ").is_err());
+        assert!(validate_text(&"é".repeat(MAX_TEXT_CHARS)).is_ok());
+        assert!(validate_text(&"é".repeat(MAX_TEXT_CHARS + 1)).is_err());
+    }
+
+    #[test]
+    fn read_state_comes_from_the_other_sides_watermark() {
+        let message = StoredMessage {
+            id: "m".into(),
+            conversation_id: "c".into(),
+            seq: 3,
+            sender_id: "u".into(),
+            sender_side: Side::One,
+            text: "hello".into(),
+            created_at: 0,
+            edited_at: None,
+            deleted_at: Some(1),
+        };
+        let unread = message.clone().view([3, 2], false);
+        assert!(!unread.is_read);
+        assert_eq!(unread.content.text, "", "deleted text is removed");
+        assert_eq!(unread.is_staff, None);
+        assert!(message.view([0, 3], true).is_read);
+    }
+}
