@@ -34,7 +34,8 @@ pub fn router(state: AppState) -> Router {
             OpenApiRouter::new()
                 .merge(routes::resources::router())
                 .merge(routes::users::router())
-                .merge(routes::p2p::router()),
+                .merge(routes::p2p::router())
+                .merge(routes::support::router()),
         )
         .split_for_parts();
     Router::new()

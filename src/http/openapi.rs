@@ -15,6 +15,7 @@ use utoipa::{Modify, OpenApi};
         (name = "operator", description = "Running ChatCloud: resources and their keys"),
         (name = "users", description = "Users and chat tokens"),
         (name = "p2p", description = "1:1 conversations between users"),
+        (name = "support", description = "Support tickets: customers and staff"),
     )
 )]
 pub struct ApiDoc;

@@ -6,5 +6,6 @@ mod helpers;
 mod ops;
 mod p2p;
 mod resources;
+mod support;
 mod tokens;
 mod users;

@@ -71,6 +71,14 @@ async fn openapi_document_lists_every_api_route() {
         ("/api/v1/p2p/conversations/{id}/unread-count", "get"),
         ("/api/v1/p2p/conversations/{id}/archive", "post"),
         ("/api/v1/p2p/conversations/{id}/unarchive", "post"),
+        ("/api/v1/support/conversations", "post"),
+        ("/api/v1/support/conversations", "get"),
+        ("/api/v1/support/conversations/{id}", "get"),
+        ("/api/v1/support/conversations/{id}", "patch"),
+        ("/api/v1/support/conversations/{id}/messages", "post"),
+        ("/api/v1/support/conversations/{id}/messages", "get"),
+        ("/api/v1/support/conversations/{id}/mark-as-read", "post"),
+        ("/api/v1/support/conversations/{id}/unread-count", "get"),
     ] {
         assert!(
             paths.get(path).and_then(|p| p.get(method)).is_some(),

@@ -5,4 +5,5 @@ pub mod health;
 pub mod messages;
 pub mod p2p;
 pub mod resources;
+pub mod support;
 pub mod users;
