@@ -52,10 +52,22 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    tokio::spawn(prune_activity_periodically(state.store.clone()));
     let router = http::router(state);
     let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, service)
         .with_graceful_shutdown(shutdown)
         .await
         .context("serving HTTP")
+}
+
+/// Drops expired activity buckets every ten minutes (they only serve "the last 24 hours").
+async fn prune_activity_periodically(store: Store) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+    loop {
+        tick.tick().await;
+        if let Err(error) = store.prune_activity(crate::domain::time::now_ms()).await {
+            tracing::warn!(%error, "pruning activity buckets failed");
+        }
+    }
 }

@@ -35,7 +35,8 @@ pub fn router(state: AppState) -> Router {
                 .merge(routes::resources::router())
                 .merge(routes::users::router())
                 .merge(routes::p2p::router())
-                .merge(routes::support::router()),
+                .merge(routes::support::router())
+                .merge(routes::admin::router()),
         )
         .split_for_parts();
     Router::new()

@@ -16,6 +16,7 @@ use utoipa::{Modify, OpenApi};
         (name = "users", description = "Users and chat tokens"),
         (name = "p2p", description = "1:1 conversations between users"),
         (name = "support", description = "Support tickets: customers and staff"),
+        (name = "admin", description = "The admin panel (elevated roles)"),
     )
 )]
 pub struct ApiDoc;

@@ -3,6 +3,7 @@
 use sqlx::any::AnyRow;
 use sqlx::{FromRow, Row};
 
+use super::stats::{add_stats, StatsDelta};
 use super::Store;
 use crate::domain::conversation::{Conversation, Kind, Priority, Side, Status, TicketFields};
 use crate::domain::message::StoredMessage;
@@ -33,6 +34,25 @@ macro_rules! p2p_filter {
         "where (c.participant_one = $1 or c.participant_two = $1) and c.kind = 'p2p'
            and c.resource_id = $2 and ($3 is null or c.status = $3)"
     };
+}
+
+/// The admin panel's filter: $1 resource, $2 kind, $3 status, $4 participant, $5 P2P member.
+macro_rules! admin_filter {
+    () => {
+        "where c.resource_id = $1 and ($2 is null or c.kind = $2) and ($3 is null or c.status = $3)
+           and ($4 is null or c.participant_one = $4 or c.participant_two = $4)
+           and ($5 is null or c.kind = 'support' or c.participant_one = $5
+                or c.participant_two = $5)"
+    };
+}
+
+/// Filters of the admin panel's conversation list.
+#[derive(Debug, Default)]
+pub struct AdminFilter<'a> {
+    pub kind: Option<Kind>,
+    pub status: Option<Status>,
+    pub participant: Option<&'a str>,
+    pub p2p_member: Option<&'a str>,
 }
 
 /// Decodes a row of `select_conversation!`.
@@ -123,6 +143,7 @@ impl Store {
         } else {
             (other, creator)
         };
+        let mut tx = self.write.begin().await?;
         let inserted = sqlx::query(
             "insert into conversations (id, resource_id, kind, status, participant_one,
                  participant_two, user_lo, user_hi, last_activity_at, created_at, updated_at)
@@ -136,17 +157,26 @@ impl Store {
         .bind(lo)
         .bind(hi)
         .bind(now)
-        .execute(&self.write)
+        .execute(&mut *tx)
         .await?;
+        let created = inserted.rows_affected() == 1;
+        if created {
+            let delta = StatsDelta {
+                p2p_conversations: 1,
+                ..StatsDelta::default()
+            };
+            add_stats(&mut tx, resource_id, id, delta).await?;
+        }
         let conversation = sqlx::query_as(select_conversation!(
             "where c.resource_id = $1 and c.user_lo = $2 and c.user_hi = $3"
         ))
         .bind(resource_id)
         .bind(lo)
         .bind(hi)
-        .fetch_one(&self.write)
+        .fetch_one(&mut *tx)
         .await?;
-        Ok((conversation, inserted.rows_affected() == 1))
+        tx.commit().await?;
+        Ok((conversation, created))
     }
 
     /// One page of `user_id`'s P2P conversations, newest activity first.
@@ -177,6 +207,46 @@ impl Store {
         .bind(user_id)
         .bind(resource_id)
         .bind(status)
+        .fetch_one(&self.read)
+        .await?;
+        Ok((conversations, total))
+    }
+
+    /// One page of the resource's conversations of both kinds for the admin panel, newest
+    /// activity first. `filter.participant` keeps those the user takes part in (as either P2P
+    /// participant or as a ticket's customer); `filter.p2p_member` hides P2P conversations that
+    /// user is not in (staff see tickets and their own chats only).
+    pub async fn list_all_conversations(
+        &self,
+        resource_id: &str,
+        filter: &AdminFilter<'_>,
+        page: PageRequest,
+    ) -> Result<(Vec<Conversation>, i64), AppError> {
+        let kind = filter.kind.map(Kind::as_str);
+        let status = filter.status.map(Status::as_str);
+        let conversations = sqlx::query_as(concat!(
+            select_conversation!(""),
+            admin_filter!(),
+            " order by c.last_activity_at desc, c.id desc limit $6 offset $7"
+        ))
+        .bind(resource_id)
+        .bind(kind)
+        .bind(status)
+        .bind(filter.participant)
+        .bind(filter.p2p_member)
+        .bind(page.limit)
+        .bind(page.offset())
+        .fetch_all(&self.read)
+        .await?;
+        let total: i64 = sqlx::query_scalar(concat!(
+            "select count(*) from conversations c ",
+            admin_filter!()
+        ))
+        .bind(resource_id)
+        .bind(kind)
+        .bind(status)
+        .bind(filter.participant)
+        .bind(filter.p2p_member)
         .fetch_one(&self.read)
         .await?;
         Ok((conversations, total))

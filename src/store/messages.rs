@@ -4,6 +4,7 @@
 use sqlx::any::AnyRow;
 use sqlx::{Any, FromRow, Row, Transaction};
 
+use super::stats::{add_stats, record_activity, StatsDelta};
 use super::Store;
 use crate::domain::conversation::{status_after_reply, Kind, Side, Status};
 use crate::domain::message::StoredMessage;
@@ -69,23 +70,26 @@ pub enum HistoryFrom {
 }
 
 /// The state of a conversation row under lock.
-struct Locked {
-    kind: Kind,
-    status: Status,
-    last_seq: i64,
-    read_seq: [i64; 2],
+pub(super) struct Locked {
+    pub resource_id: String,
+    pub kind: Kind,
+    pub status: Status,
+    pub last_seq: i64,
+    pub read_seq: [i64; 2],
+    pub unread: [i64; 2],
 }
 
 /// Locks the conversation row for the rest of the transaction (PostgreSQL row lock; SQLite has
 /// one writer anyway) and reads what a write decides on. A no-op update is the portable way to
 /// lock: SQLite has no `select ... for update`.
-async fn lock_conversation(
+pub(super) async fn lock_conversation(
     tx: &mut Transaction<'_, Any>,
     conversation_id: &str,
 ) -> Result<Locked, AppError> {
     let row: Option<AnyRow> = sqlx::query(
         "update conversations set last_seq = last_seq where id = $1
-         returning kind, status, last_seq, read_seq_one, read_seq_two",
+         returning resource_id, kind, status, last_seq, read_seq_one, read_seq_two, unread_one,
+             unread_two",
     )
     .bind(conversation_id)
     .fetch_optional(&mut **tx)
@@ -93,10 +97,12 @@ async fn lock_conversation(
     let row = row.ok_or(AppError::NotFound("conversation"))?;
     let bad = || AppError::internal(anyhow::anyhow!("bad conversation row in store"));
     Ok(Locked {
+        resource_id: row.try_get("resource_id")?,
         kind: Kind::parse(row.try_get("kind")?).ok_or_else(bad)?,
         status: Status::parse(row.try_get("status")?).ok_or_else(bad)?,
         last_seq: row.try_get("last_seq")?,
         read_seq: [row.try_get("read_seq_one")?, row.try_get("read_seq_two")?],
+        unread: [row.try_get("unread_one")?, row.try_get("unread_two")?],
     })
 }
 
@@ -190,6 +196,11 @@ impl Store {
         .bind(unread)
         .execute(&mut *tx)
         .await?;
+        let delta = StatsDelta {
+            unread_messages: unread - locked.unread[side.index()],
+            ..StatsDelta::default()
+        };
+        add_stats(&mut tx, &locked.resource_id, conversation_id, delta).await?;
         tx.commit().await?;
         Ok((unread, read_seq))
     }
@@ -309,6 +320,27 @@ pub(super) async fn send_in(
     .bind(new.now)
     .bind(status.as_str())
     .execute(&mut **tx)
+    .await?;
+    let delta = StatsDelta {
+        messages: 1,
+        // The other side has one more unread; the sender's own unread count drops to zero.
+        unread_messages: 1 - locked.unread[new.side.index()],
+        ..StatsDelta::default()
+    };
+    let delta = match locked.kind {
+        Kind::Support if status != locked.status => {
+            delta.ticket_moved(Some(locked.status), Some(status))
+        }
+        _ => delta,
+    };
+    add_stats(tx, &locked.resource_id, new.conversation_id, delta).await?;
+    record_activity(
+        tx,
+        &locked.resource_id,
+        new.conversation_id,
+        new.sender_id,
+        new.now,
+    )
     .await?;
     Ok(Sent {
         message: StoredMessage {

@@ -6,6 +6,7 @@ mod conversations;
 mod messages;
 mod resources;
 mod settings;
+mod stats;
 mod tickets;
 mod users;
 
@@ -15,8 +16,10 @@ use anyhow::Context;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
+pub use conversations::AdminFilter;
 pub use messages::{HistoryFrom, NewMessage, Sent};
 pub use resources::NewResource;
+pub use stats::Stats;
 pub use tickets::{NewTicket, TicketFilter, TicketUpdate};
 pub use users::{NewUser, UserPatch};
 

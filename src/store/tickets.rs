@@ -1,9 +1,10 @@
 //! Support tickets: open (with the first message), list with the staff's filters, update.
 
 use super::conversations::select_conversation;
-use super::messages::{send_in, NewMessage};
+use super::messages::{lock_conversation, send_in, NewMessage};
+use super::stats::{add_stats, StatsDelta};
 use super::Store;
-use crate::domain::conversation::{Conversation, Priority, Side, Status};
+use crate::domain::conversation::{Conversation, Kind, Priority, Side, Status};
 use crate::domain::page::PageRequest;
 use crate::error::AppError;
 
@@ -66,6 +67,8 @@ impl Store {
         .bind(new.now)
         .execute(&mut *tx)
         .await?;
+        let delta = StatsDelta::default().ticket_moved(None, Some(Status::Open));
+        add_stats(&mut tx, new.resource_id, &new.id, delta).await?;
         if let Some((message_id, text)) = new.initial_message {
             let message = NewMessage {
                 id: message_id,
@@ -132,20 +135,34 @@ impl Store {
         id: &str,
         update: TicketUpdate<'_>,
     ) -> Result<(), AppError> {
+        let mut tx = self.write.begin().await?;
+        let locked = lock_conversation(&mut tx, id).await?;
+        if locked.resource_id != resource_id || locked.kind != Kind::Support {
+            return Err(AppError::NotFound("conversation"));
+        }
+        // contract §5: closed is final, decided under the lock so a racing close wins.
+        if locked.status == Status::Closed && update.status != Status::Closed {
+            return Err(AppError::forbidden("a closed ticket stays closed"));
+        }
         sqlx::query(
-            "update conversations set status = $3, priority = $4, category = $5, assignee_id = $6,
-                 updated_at = $7
-             where id = $1 and resource_id = $2 and kind = 'support'",
+            "update conversations set status = $2, priority = $3, category = $4, assignee_id = $5,
+                 updated_at = $6
+             where id = $1",
         )
         .bind(id)
-        .bind(resource_id)
         .bind(update.status.as_str())
         .bind(update.priority.as_str())
         .bind(update.category)
         .bind(update.assignee_id)
         .bind(update.now)
-        .execute(&self.write)
+        .execute(&mut *tx)
         .await?;
+        if update.status != locked.status {
+            let delta =
+                StatsDelta::default().ticket_moved(Some(locked.status), Some(update.status));
+            add_stats(&mut tx, resource_id, id, delta).await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 }

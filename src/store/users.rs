@@ -2,7 +2,9 @@
 
 use sqlx::FromRow;
 
+use super::stats::{add_stats, StatsDelta};
 use super::{flag, Store};
+use crate::domain::page::PageRequest;
 use crate::domain::role::{Permissions, Role};
 use crate::domain::user::User;
 use crate::error::AppError;
@@ -68,6 +70,40 @@ impl TryFrom<UserRow> for User {
     }
 }
 
+/// `select <user columns> from users <tail>`.
+macro_rules! select_user {
+    ($tail:literal) => {
+        concat!(
+            "select id, resource_id, username, email, role, can_send_message, can_receive_message,
+                 can_delete_message, can_edit_message, can_archive_conversation, token_version,
+                 created_at, updated_at
+             from users ",
+            $tail
+        )
+    };
+}
+
+/// The user list's filter: $1 resource, $2 role, $3 LIKE pattern.
+macro_rules! user_filter {
+    () => {
+        "where resource_id = $1 and ($2 is null or role = $2)
+           and ($3 is null or lower(username) like $3 escape '\\' or lower(email) like $3 escape '\\')"
+    };
+}
+
+/// `%query%`, lowercased, with LIKE's wildcards escaped.
+fn like_pattern(query: &str) -> String {
+    let mut pattern = String::from("%");
+    for c in query.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
 impl Store {
     /// Inserts a user; 409 naming the field if the username or email is taken in the resource
     /// (case-insensitively).
@@ -113,6 +149,11 @@ impl Store {
         .bind(new.created_at)
         .execute(&mut *tx)
         .await?;
+        let delta = StatsDelta {
+            users: 1,
+            ..StatsDelta::default()
+        };
+        add_stats(&mut tx, new.resource_id, &new.id, delta).await?;
         tx.commit().await?;
         Ok(User {
             id: new.id,
@@ -129,17 +170,49 @@ impl Store {
 
     /// The user `id` of `resource_id`; `None` for unknown ids and other resources' users alike.
     pub async fn find_user(&self, resource_id: &str, id: &str) -> Result<Option<User>, AppError> {
-        let row: Option<UserRow> = sqlx::query_as(
-            "select id, resource_id, username, email, role, can_send_message, can_receive_message,
-                 can_delete_message, can_edit_message, can_archive_conversation, token_version,
-                 created_at, updated_at
-             from users where id = $1 and resource_id = $2",
-        )
-        .bind(id)
-        .bind(resource_id)
-        .fetch_optional(&self.read)
-        .await?;
+        let row: Option<UserRow> =
+            sqlx::query_as(select_user!("where id = $1 and resource_id = $2"))
+                .bind(id)
+                .bind(resource_id)
+                .fetch_optional(&self.read)
+                .await?;
         row.map(User::try_from).transpose()
+    }
+
+    /// One page of the resource's users, newest first, optionally of one role and matching
+    /// `query` (a case-insensitive substring of username or email).
+    pub async fn list_users(
+        &self,
+        resource_id: &str,
+        role: Option<Role>,
+        query: Option<&str>,
+        page: PageRequest,
+    ) -> Result<(Vec<User>, i64), AppError> {
+        let role = role.map(Role::as_str);
+        let pattern = query.map(like_pattern);
+        let rows: Vec<UserRow> = sqlx::query_as(concat!(
+            select_user!(""),
+            user_filter!(),
+            " order by id desc limit $4 offset $5"
+        ))
+        .bind(resource_id)
+        .bind(role)
+        .bind(pattern.as_deref())
+        .bind(page.limit)
+        .bind(page.offset())
+        .fetch_all(&self.read)
+        .await?;
+        let total: i64 = sqlx::query_scalar(concat!("select count(*) from users ", user_filter!()))
+            .bind(resource_id)
+            .bind(role)
+            .bind(pattern.as_deref())
+            .fetch_one(&self.read)
+            .await?;
+        let users = rows
+            .into_iter()
+            .map(User::try_from)
+            .collect::<Result<_, _>>()?;
+        Ok((users, total))
     }
 
     /// Sets role and permissions; `None` if the user is not in the resource.

@@ -6,6 +6,7 @@ mod helpers;
 mod ops;
 mod p2p;
 mod resources;
+mod roles;
 mod support;
 mod tokens;
 mod users;

@@ -1,5 +1,6 @@
 //! One file per resource of the API, each with its own `router()`.
 
+pub mod admin;
 pub mod docs;
 pub mod health;
 pub mod messages;

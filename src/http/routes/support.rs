@@ -234,9 +234,6 @@ async fn update_ticket(
             "status must be open, pending, resolved or closed",
         ));
     }
-    if ticket.status == Status::Closed && status != Status::Closed {
-        return Err(AppError::forbidden("a closed ticket stays closed"));
-    }
     let category = match &body.category {
         Some(category) => category.as_deref(),
         None => current.category.as_deref(),

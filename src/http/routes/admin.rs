@@ -1,0 +1,153 @@
+//! The admin panel: every conversation of the resource, statistics, one user's conversations.
+
+use axum::extract::{Path, State};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::app::AppState;
+use crate::domain::conversation::{Kind, Status};
+use crate::domain::page::{Page, PageQuery, PageRequest};
+use crate::domain::role::Role;
+use crate::domain::time::now_ms;
+use crate::domain::view::ConversationView;
+use crate::error::{AppError, ErrorBody};
+use crate::http::envelope::{Data, Envelope};
+use crate::http::extract::{Caller, Query};
+use crate::store::{AdminFilter, Stats};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_conversations))
+        .routes(routes!(stats))
+        .routes(routes!(user_conversations))
+}
+
+/// 403 unless the caller has at least `role` (the admin panel starts at staff).
+fn require(caller: &Caller, role: Role) -> Result<(), AppError> {
+    if caller.user.role >= role {
+        Ok(())
+    } else if role == Role::Staff {
+        Err(AppError::forbidden(
+            "the admin panel needs an elevated role: staff, moderator, admin or superadmin",
+        ))
+    } else {
+        Err(AppError::forbidden(
+            "this part of the admin panel is for admins and superadmins",
+        ))
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct AdminQuery {
+    pub page: Option<i64>,
+    pub limit: Option<i64>,
+    /// `p2p` or `support`.
+    #[serde(rename = "type")]
+    #[param(rename = "type")]
+    pub kind: Option<String>,
+    pub status: Option<Status>,
+    /// Only conversations this user takes part in.
+    pub user_id: Option<String>,
+}
+
+/// P2P conversations and support tickets together, newest activity first, each with `type`.
+///
+/// Staff see every ticket and the P2P conversations they take part in; moderators and above see
+/// every conversation of the resource.
+#[utoipa::path(get, path = "/admin-panel/conversations", tag = "admin",
+    security(("apiKey" = [], "bearer" = [])),
+    params(AdminQuery),
+    responses(
+        (status = 200, body = Envelope<Page<ConversationView>>),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+    ))]
+async fn list_conversations(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(query): Query<AdminQuery>,
+) -> Result<Data<Page<ConversationView>>, AppError> {
+    require(&caller, Role::Staff)?;
+    let kind = match query.kind.as_deref() {
+        None => None,
+        Some(kind) => Some(
+            Kind::parse(kind)
+                .ok_or_else(|| AppError::invalid_query("type must be p2p or support"))?,
+        ),
+    };
+    let page = PageQuery {
+        page: query.page,
+        limit: query.limit,
+    }
+    .validate()?;
+    let filter = AdminFilter {
+        kind,
+        status: query.status,
+        participant: query.user_id.as_deref(),
+        p2p_member: (caller.user.role == Role::Staff).then_some(caller.user.id.as_str()),
+    };
+    list(&state, &caller, &filter, page).await
+}
+
+async fn list(
+    state: &AppState,
+    caller: &Caller,
+    filter: &AdminFilter<'_>,
+    page: PageRequest,
+) -> Result<Data<Page<ConversationView>>, AppError> {
+    let (conversations, total) = state
+        .store
+        .list_all_conversations(caller.resource_id(), filter, page)
+        .await?;
+    let views = conversations
+        .into_iter()
+        .filter_map(|c| c.access(&caller.user).map(|a| ConversationView::new(c, a)))
+        .collect();
+    Ok(Data(Page::new(views, total, page)))
+}
+
+/// Dashboard counts of the resource, kept as counters (cheap at any size).
+#[utoipa::path(get, path = "/admin-panel/stats", tag = "admin",
+    security(("apiKey" = [], "bearer" = [])),
+    responses(
+        (status = 200, body = Envelope<Stats>),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+    ))]
+async fn stats(State(state): State<AppState>, caller: Caller) -> Result<Data<Stats>, AppError> {
+    require(&caller, Role::Staff)?;
+    Ok(Data(
+        state.store.stats(caller.resource_id(), now_ms()).await?,
+    ))
+}
+
+/// Every P2P conversation and ticket of one user (admins and superadmins).
+#[utoipa::path(get, path = "/admin-panel/users/{userId}/conversations", tag = "admin",
+    security(("apiKey" = [], "bearer" = [])),
+    params(("userId" = String, Path), PageQuery),
+    responses(
+        (status = 200, body = Envelope<Page<ConversationView>>),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+    ))]
+async fn user_conversations(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(user_id): Path<String>,
+    Query(query): Query<PageQuery>,
+) -> Result<Data<Page<ConversationView>>, AppError> {
+    require(&caller, Role::Admin)?;
+    let page = query.validate()?;
+    let user = state
+        .store
+        .find_user(caller.resource_id(), &user_id)
+        .await?
+        .ok_or(AppError::NotFound("user"))?;
+    let filter = AdminFilter {
+        participant: Some(&user.id),
+        ..AdminFilter::default()
+    };
+    list(&state, &caller, &filter, page).await
+}

@@ -1,0 +1,231 @@
+//! The admin panel's statistics: counters kept by the writes themselves, read in O(1).
+
+use serde::Serialize;
+use sqlx::{Any, AnyConnection, Row};
+use utoipa::ToSchema;
+
+use super::Store;
+use crate::domain::conversation::Status;
+use crate::error::AppError;
+
+/// Changes to a resource's counters, applied inside the transaction of the write they count.
+#[derive(Debug, Default, Clone, Copy)]
+pub(super) struct StatsDelta {
+    pub users: i64,
+    pub p2p_conversations: i64,
+    pub tickets: [i64; 4],
+    pub messages: i64,
+    pub unread_messages: i64,
+}
+
+impl StatsDelta {
+    /// One ticket leaves `from` (if any) and enters `to` (if any).
+    pub fn ticket_moved(mut self, from: Option<Status>, to: Option<Status>) -> Self {
+        if let Some(index) = from.and_then(ticket_index) {
+            self.tickets[index] -= 1;
+        }
+        if let Some(index) = to.and_then(ticket_index) {
+            self.tickets[index] += 1;
+        }
+        self
+    }
+}
+
+fn ticket_index(status: Status) -> Option<usize> {
+    match status {
+        Status::Open => Some(0),
+        Status::Pending => Some(1),
+        Status::Resolved => Some(2),
+        Status::Closed => Some(3),
+        Status::Active | Status::Archived => None,
+    }
+}
+
+/// The counter shard of an id: its last hex digit.
+fn shard(id: &str) -> i64 {
+    id.bytes()
+        .last()
+        .and_then(|b| (b as char).to_digit(16))
+        .map_or(0, i64::from)
+}
+
+/// Adds `delta` to the counters of `resource_id` in the shard of `id`.
+pub(super) async fn add_stats(
+    conn: &mut AnyConnection,
+    resource_id: &str,
+    id: &str,
+    delta: StatsDelta,
+) -> Result<(), AppError> {
+    let [open, pending, resolved, closed] = delta.tickets;
+    sqlx::query::<Any>(
+        "insert into resource_stats (resource_id, shard, users, p2p_conversations, tickets_open,
+             tickets_pending, tickets_resolved, tickets_closed, messages, unread_messages)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         on conflict (resource_id, shard) do update set
+             users = resource_stats.users + excluded.users,
+             p2p_conversations = resource_stats.p2p_conversations + excluded.p2p_conversations,
+             tickets_open = resource_stats.tickets_open + excluded.tickets_open,
+             tickets_pending = resource_stats.tickets_pending + excluded.tickets_pending,
+             tickets_resolved = resource_stats.tickets_resolved + excluded.tickets_resolved,
+             tickets_closed = resource_stats.tickets_closed + excluded.tickets_closed,
+             messages = resource_stats.messages + excluded.messages,
+             unread_messages = resource_stats.unread_messages + excluded.unread_messages",
+    )
+    .bind(resource_id)
+    .bind(shard(id))
+    .bind(delta.users)
+    .bind(delta.p2p_conversations)
+    .bind(open)
+    .bind(pending)
+    .bind(resolved)
+    .bind(closed)
+    .bind(delta.messages)
+    .bind(delta.unread_messages)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Counts a message sent at `now` by `sender_id`: the minute bucket and the sender's activity.
+pub(super) async fn record_activity(
+    conn: &mut AnyConnection,
+    resource_id: &str,
+    conversation_id: &str,
+    sender_id: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    sqlx::query::<Any>(
+        "insert into resource_activity (resource_id, minute, shard, messages)
+         values ($1, $2, $3, 1)
+         on conflict (resource_id, minute, shard) do update
+             set messages = resource_activity.messages + 1",
+    )
+    .bind(resource_id)
+    .bind(now / MINUTE)
+    .bind(shard(conversation_id))
+    .execute(&mut *conn)
+    .await?;
+    // A minute's precision is enough for "active in the last 24 hours", and saves a write on
+    // most sends.
+    sqlx::query::<Any>(
+        "update users set last_active_at = $2 where id = $1 and last_active_at < $3",
+    )
+    .bind(sender_id)
+    .bind(now)
+    .bind(now - MINUTE)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+const MINUTE: i64 = 60_000;
+const DAY: i64 = 24 * 60 * MINUTE;
+
+/// `GET /admin-panel/stats`.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Stats {
+    pub total_users: i64,
+    pub total_conversations: i64,
+    pub p2p_conversations: i64,
+    pub support_tickets: i64,
+    pub open_tickets: i64,
+    pub pending_tickets: i64,
+    pub resolved_tickets: i64,
+    pub closed_tickets: i64,
+    pub total_messages: i64,
+    /// Unread messages over every conversation and side (a ticket's staff side counts once).
+    pub unread_messages: i64,
+    /// Messages sent in the last 24 hours, counted by the minute.
+    pub messages_last_24h: i64,
+    /// Users who sent a message in the last 24 hours.
+    pub active_users_last_24h: i64,
+}
+
+impl Store {
+    /// The resource's statistics at `now`: a sum over at most 16 counter rows, one over at most
+    /// 24 hours of minute buckets, and one indexed range count of recently active users.
+    pub async fn stats(&self, resource_id: &str, now: i64) -> Result<Stats, AppError> {
+        // PostgreSQL sums bigints to numeric, which the Any driver cannot decode: cast back.
+        let row = sqlx::query(
+            "select cast(coalesce(sum(users), 0) as bigint) as users,
+                 cast(coalesce(sum(p2p_conversations), 0) as bigint) as p2p,
+                 cast(coalesce(sum(tickets_open), 0) as bigint) as open,
+                 cast(coalesce(sum(tickets_pending), 0) as bigint) as pending,
+                 cast(coalesce(sum(tickets_resolved), 0) as bigint) as resolved,
+                 cast(coalesce(sum(tickets_closed), 0) as bigint) as closed,
+                 cast(coalesce(sum(messages), 0) as bigint) as messages,
+                 cast(coalesce(sum(unread_messages), 0) as bigint) as unread
+             from resource_stats where resource_id = $1",
+        )
+        .bind(resource_id)
+        .fetch_one(&self.read)
+        .await?;
+        let messages_last_24h: i64 = sqlx::query_scalar(
+            "select cast(coalesce(sum(messages), 0) as bigint) from resource_activity
+             where resource_id = $1 and minute > $2",
+        )
+        .bind(resource_id)
+        .bind((now - DAY) / MINUTE)
+        .fetch_one(&self.read)
+        .await?;
+        let active_users_last_24h: i64 = sqlx::query_scalar(
+            "select count(*) from users where resource_id = $1 and last_active_at > $2",
+        )
+        .bind(resource_id)
+        .bind(now - DAY)
+        .fetch_one(&self.read)
+        .await?;
+        let p2p: i64 = row.try_get("p2p")?;
+        let tickets: [i64; 4] = [
+            row.try_get("open")?,
+            row.try_get("pending")?,
+            row.try_get("resolved")?,
+            row.try_get("closed")?,
+        ];
+        let support_tickets = tickets.iter().sum();
+        Ok(Stats {
+            total_users: row.try_get("users")?,
+            total_conversations: p2p + support_tickets,
+            p2p_conversations: p2p,
+            support_tickets,
+            open_tickets: tickets[0],
+            pending_tickets: tickets[1],
+            resolved_tickets: tickets[2],
+            closed_tickets: tickets[3],
+            total_messages: row.try_get("messages")?,
+            unread_messages: row.try_get("unread")?,
+            messages_last_24h,
+            active_users_last_24h,
+        })
+    }
+
+    /// Drops minute buckets older than a day and an hour (run periodically).
+    pub async fn prune_activity(&self, now: i64) -> Result<u64, AppError> {
+        let done = sqlx::query("delete from resource_activity where minute < $1")
+            .bind((now - DAY - 60 * MINUTE) / MINUTE)
+            .execute(&self.write)
+            .await?;
+        Ok(done.rows_affected())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shards_are_the_last_hex_digit() {
+        assert_eq!(shard("01a214bed6a679cb02ab46e3"), 3);
+        assert_eq!(shard("01a214bed6a679cb02ab46ef"), 15);
+        assert_eq!(shard(""), 0);
+    }
+
+    #[test]
+    fn ticket_moves_balance() {
+        let delta = StatsDelta::default().ticket_moved(Some(Status::Open), Some(Status::Pending));
+        assert_eq!(delta.tickets, [-1, 1, 0, 0]);
+        let created = StatsDelta::default().ticket_moved(None, Some(Status::Open));
+        assert_eq!(created.tickets, [1, 0, 0, 0]);
+    }
+}
