@@ -17,6 +17,7 @@ pub const JWT_SECRET: &str = "test-jwt-secret";
 
 pub struct TestApp {
     pub base: String,
+    pub database_url: String,
     pub client: reqwest::Client,
     _shutdown: oneshot::Sender<()>,
     _dir: tempfile::TempDir,
@@ -93,7 +94,7 @@ impl TestApp {
         let config = Config {
             bind: "127.0.0.1:0".parse().expect("address"),
             database: DatabaseConfig {
-                url,
+                url: url.clone(),
                 sqlite_sync: SqliteSync::Full,
             },
             jwt_secret: Some(JWT_SECRET.into()),
@@ -114,6 +115,7 @@ impl TestApp {
         });
         TestApp {
             base,
+            database_url: url,
             client: reqwest::Client::new(),
             _shutdown: shutdown,
             _dir: dir,

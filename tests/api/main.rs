@@ -1,5 +1,6 @@
 //! HTTP tests of the whole API against a real server (see `helpers`).
 
+mod admin;
 mod cli;
 mod errors;
 mod helpers;

@@ -79,6 +79,11 @@ async fn openapi_document_lists_every_api_route() {
         ("/api/v1/support/conversations/{id}/messages", "get"),
         ("/api/v1/support/conversations/{id}/mark-as-read", "post"),
         ("/api/v1/support/conversations/{id}/unread-count", "get"),
+        ("/api/v1/admin-panel/conversations", "get"),
+        ("/api/v1/admin-panel/stats", "get"),
+        ("/api/v1/admin-panel/users/{userId}/conversations", "get"),
+        ("/api/v1/users", "get"),
+        ("/api/v1/users/{id}", "patch"),
     ] {
         assert!(
             paths.get(path).and_then(|p| p.get(method)).is_some(),

@@ -11,15 +11,27 @@ const ROLES: [&str; 5] = ["user", "staff", "moderator", "admin", "superadmin"];
 fn matrix() -> Vec<(String, [u16; 5])> {
     let docs = include_str!("../../docs/API.md");
     let header = "| action | user | staff | moderator | admin | superadmin |";
-    let start = docs.find(header).expect("the role matrix is in docs/API.md");
+    let start = docs
+        .find(header)
+        .expect("the role matrix is in docs/API.md");
     docs[start..]
         .lines()
         .skip(2)
         .take_while(|line| line.starts_with('|'))
         .map(|line| {
-            let cells: Vec<&str> = line.split('|').map(str::trim).filter(|c| !c.is_empty()).collect();
-            let statuses: Vec<u16> = cells[1..].iter().map(|c| c.parse().expect("a status")).collect();
-            (cells[0].to_owned(), statuses.try_into().expect("five roles"))
+            let cells: Vec<&str> = line
+                .split('|')
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .collect();
+            let statuses: Vec<u16> = cells[1..]
+                .iter()
+                .map(|c| c.parse().expect("a status"))
+                .collect();
+            (
+                cells[0].to_owned(),
+                statuses.try_into().expect("five roles"),
+            )
         })
         .collect()
 }
@@ -50,16 +62,33 @@ impl World {
         )
         .await;
         let ticket = opened.data(201)["id"].as_str().expect("id").to_owned();
-        World { app, site, alice, bob, chat, customer, ticket, counter: Default::default() }
+        World {
+            app,
+            site,
+            alice,
+            bob,
+            chat,
+            customer,
+            ticket,
+            counter: Default::default(),
+        }
     }
 
     fn unique(&self, prefix: &str) -> String {
-        let n = self.counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let n = self
+            .counter
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         format!("{prefix}{n}")
     }
 
     async fn alice_message(&self) -> String {
-        let reply = post_message(&self.app, &self.alice, &format!("/api/v1/p2p/conversations/{}/messages", self.chat), "x").await;
+        let reply = post_message(
+            &self.app,
+            &self.alice,
+            &format!("/api/v1/p2p/conversations/{}/messages", self.chat),
+            "x",
+        )
+        .await;
         reply.data(201)["id"].as_str().expect("id").to_owned()
     }
 
@@ -69,62 +98,104 @@ impl World {
         let chat = format!("/api/v1/p2p/conversations/{}", self.chat);
         let ticket = format!("/api/v1/support/conversations/{}", self.ticket);
         let request = match action {
-            "`GET /admin-panel/conversations`" => app.as_user(actor, Method::GET, "/api/v1/admin-panel/conversations"),
-            "`GET /admin-panel/stats`" => app.as_user(actor, Method::GET, "/api/v1/admin-panel/stats"),
-            "`GET /admin-panel/users/:userId/conversations`" => {
-                app.as_user(actor, Method::GET, &format!("/api/v1/admin-panel/users/{}/conversations", self.alice.id))
+            "`GET /admin-panel/conversations`" => {
+                app.as_user(actor, Method::GET, "/api/v1/admin-panel/conversations")
             }
+            "`GET /admin-panel/stats`" => {
+                app.as_user(actor, Method::GET, "/api/v1/admin-panel/stats")
+            }
+            "`GET /admin-panel/users/:userId/conversations`" => app.as_user(
+                actor,
+                Method::GET,
+                &format!("/api/v1/admin-panel/users/{}/conversations", self.alice.id),
+            ),
             "`GET /users`" => app.as_user(actor, Method::GET, "/api/v1/users"),
             "`PATCH /users/:id` make a user staff" | "`PATCH /users/:id` make a user admin" => {
                 let target = app.user(&self.site, &self.unique("target"), "user").await;
-                let role = if action.ends_with("admin") { "admin" } else { "staff" };
-                app.as_user(actor, Method::PATCH, &format!("/api/v1/users/{}", target.id)).json(&json!({ "role": role }))
+                let role = if action.ends_with("admin") {
+                    "admin"
+                } else {
+                    "staff"
+                };
+                app.as_user(
+                    actor,
+                    Method::PATCH,
+                    &format!("/api/v1/users/{}", target.id),
+                )
+                .json(&json!({ "role": role }))
             }
             "`PATCH /users/:id` change an admin" => {
                 let target = app.user(&self.site, &self.unique("admin"), "admin").await;
-                app.as_user(actor, Method::PATCH, &format!("/api/v1/users/{}", target.id))
-                    .json(&json!({ "permissions": { "canEditMessage": false } }))
+                app.as_user(
+                    actor,
+                    Method::PATCH,
+                    &format!("/api/v1/users/{}", target.id),
+                )
+                .json(&json!({ "permissions": { "canEditMessage": false } }))
             }
             "`POST /users` create a moderator" | "`POST /users` create an admin" => {
-                let role = if action.ends_with("admin") { "admin" } else { "moderator" };
+                let role = if action.ends_with("admin") {
+                    "admin"
+                } else {
+                    "moderator"
+                };
                 let name = self.unique("new");
                 app.as_user(actor, Method::POST, "/api/v1/users")
                     .json(&json!({ "username": name, "email": format!("{name}@example.com"), "role": role }))
             }
             "`POST /users/:id/revoke-tokens` of a user" => {
                 let target = app.user(&self.site, &self.unique("revoked"), "user").await;
-                app.as_user(actor, Method::POST, &format!("/api/v1/users/{}/revoke-tokens", target.id))
+                app.as_user(
+                    actor,
+                    Method::POST,
+                    &format!("/api/v1/users/{}/revoke-tokens", target.id),
+                )
             }
-            "`GET /users/:id` of a user" => app.as_user(actor, Method::GET, &format!("/api/v1/users/{}", self.alice.id)),
+            "`GET /users/:id` of a user" => app.as_user(
+                actor,
+                Method::GET,
+                &format!("/api/v1/users/{}", self.alice.id),
+            ),
             "`GET /p2p/conversations/:id` of others" => app.as_user(actor, Method::GET, &chat),
-            "`GET /p2p/conversations/:id/messages` of others" => app.as_user(actor, Method::GET, &format!("{chat}/messages")),
-            "`POST /p2p/conversations/:id/messages` to others" => {
-                app.as_user(actor, Method::POST, &format!("{chat}/messages")).json(&json!({ "content": { "text": "x" } }))
+            "`GET /p2p/conversations/:id/messages` of others" => {
+                app.as_user(actor, Method::GET, &format!("{chat}/messages"))
             }
-            "`POST /p2p/conversations/:id/mark-as-read` of others" => app.as_user(actor, Method::POST, &format!("{chat}/mark-as-read")),
+            "`POST /p2p/conversations/:id/messages` to others" => app
+                .as_user(actor, Method::POST, &format!("{chat}/messages"))
+                .json(&json!({ "content": { "text": "x" } })),
+            "`POST /p2p/conversations/:id/mark-as-read` of others" => {
+                app.as_user(actor, Method::POST, &format!("{chat}/mark-as-read"))
+            }
             "`DELETE /p2p/conversations/:id/messages/:messageId` of others" => {
                 let message = self.alice_message().await;
                 app.as_user(actor, Method::DELETE, &format!("{chat}/messages/{message}"))
             }
             "`PATCH /p2p/conversations/:id/messages/:messageId` of others" => {
                 let message = self.alice_message().await;
-                app.as_user(actor, Method::PATCH, &format!("{chat}/messages/{message}")).json(&json!({ "content": { "text": "y" } }))
+                app.as_user(actor, Method::PATCH, &format!("{chat}/messages/{message}"))
+                    .json(&json!({ "content": { "text": "y" } }))
             }
             "`POST /p2p/conversations/:id/archive` of others" => {
                 let carol = app.user(&self.site, &self.unique("carol"), "user").await;
                 let other = open_p2p(app, &self.bob, &carol).await;
-                app.as_user(actor, Method::POST, &format!("/api/v1/p2p/conversations/{other}/archive"))
+                app.as_user(
+                    actor,
+                    Method::POST,
+                    &format!("/api/v1/p2p/conversations/{other}/archive"),
+                )
             }
-            "`GET /support/conversations/:id` of a customer" => app.as_user(actor, Method::GET, &ticket),
-            "`POST /support/conversations/:id/messages` of a customer" => {
-                app.as_user(actor, Method::POST, &format!("{ticket}/messages")).json(&json!({ "content": { "text": "x" } }))
+            "`GET /support/conversations/:id` of a customer" => {
+                app.as_user(actor, Method::GET, &ticket)
             }
-            "`PATCH /support/conversations/:id` resolve a customer's" => {
-                app.as_user(actor, Method::PATCH, &ticket).json(&json!({ "status": "resolved" }))
-            }
-            "`POST /support/conversations` open one's own ticket" => {
-                app.as_user(actor, Method::POST, "/api/v1/support/conversations").json(&json!({ "subject": "Mine" }))
-            }
+            "`POST /support/conversations/:id/messages` of a customer" => app
+                .as_user(actor, Method::POST, &format!("{ticket}/messages"))
+                .json(&json!({ "content": { "text": "x" } })),
+            "`PATCH /support/conversations/:id` resolve a customer's" => app
+                .as_user(actor, Method::PATCH, &ticket)
+                .json(&json!({ "status": "resolved" })),
+            "`POST /support/conversations` open one's own ticket" => app
+                .as_user(actor, Method::POST, "/api/v1/support/conversations")
+                .json(&json!({ "subject": "Mine" })),
             other => panic!("the role matrix has a row the test does not know: {other}"),
         };
         send(request).await.status.as_u16()
@@ -136,7 +207,12 @@ async fn every_cell_of_the_documented_role_matrix_holds() {
     let world = World::new().await;
     let mut actors = Vec::new();
     for role in ROLES {
-        actors.push(world.app.user(&world.site, &format!("actor_{role}"), role).await);
+        actors.push(
+            world
+                .app
+                .user(&world.site, &format!("actor_{role}"), role)
+                .await,
+        );
     }
     let rows = matrix();
     assert!(rows.len() >= 20, "the matrix lost rows: {}", rows.len());
@@ -145,12 +221,24 @@ async fn every_cell_of_the_documented_role_matrix_holds() {
         for (i, actor) in actors.iter().enumerate() {
             let got = world.perform(action, actor).await;
             if got != expected[i] {
-                wrong.push(format!("{action} as {}: expected {}, got {got}", ROLES[i], expected[i]));
+                wrong.push(format!(
+                    "{action} as {}: expected {}, got {got}",
+                    ROLES[i], expected[i]
+                ));
             }
         }
     }
-    assert!(wrong.is_empty(), "cells that disagree with docs/API.md:\n{}", wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "cells that disagree with docs/API.md:\n{}",
+        wrong.join("\n")
+    );
     // The customer's own view was never disturbed by the actors.
-    let own = send(world.app.as_user(&world.customer, Method::GET, &format!("/api/v1/support/conversations/{}", world.ticket))).await;
+    let own = send(world.app.as_user(
+        &world.customer,
+        Method::GET,
+        &format!("/api/v1/support/conversations/{}", world.ticket),
+    ))
+    .await;
     assert_eq!(own.data(200)["createdBy"], world.customer.id.as_str());
 }
