@@ -32,8 +32,11 @@ create table conversations (
 );
 
 create unique index conversations_pair on conversations (resource_id, user_lo, user_hi);
-create index conversations_one_activity on conversations (participant_one, last_activity_at, id);
-create index conversations_two_activity on conversations (participant_two, last_activity_at, id);
+-- A user's conversations, newest activity first. Leading with the participant and then every
+-- column the lists compare for equality keeps SQLite's planner on these indexes even before any
+-- ANALYZE (it would otherwise walk the whole resource in activity order).
+create index conversations_one_activity on conversations (participant_one, resource_id, kind, last_activity_at, id);
+create index conversations_two_activity on conversations (participant_two, resource_id, kind, last_activity_at, id);
 create index conversations_resource_activity on conversations (resource_id, kind, last_activity_at, id);
 
 create table messages (

@@ -16,13 +16,13 @@ create table resource_stats (
     primary key (resource_id, shard)
 );
 
--- Messages per minute, for "messages in the last 24 hours" (old minutes are pruned).
+-- Messages per five-minute bucket, for "messages in the last 24 hours" (old buckets are pruned).
 create table resource_activity (
     resource_id text not null references resources (id) on delete cascade,
-    minute bigint not null,
+    bucket bigint not null,
     shard bigint not null,
     messages bigint not null default 0,
-    primary key (resource_id, minute, shard)
+    primary key (resource_id, bucket, shard)
 );
 
 -- When a user last sent a message, for "active users in the last 24 hours".

@@ -1,6 +1,7 @@
 //! Wiring: the shared state, building the router, serving on a listener.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
 use tokio::net::TcpListener;
@@ -22,6 +23,7 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     pub key_limiter: Arc<RateLimiter>,
     pub user_limiter: Arc<RateLimiter>,
+    pub request_time_limit: Duration,
 }
 
 impl AppState {
@@ -42,6 +44,7 @@ impl AppState {
             metrics: Arc::new(Metrics::default()),
             key_limiter: Arc::new(RateLimiter::per_minute(config.rate_limit_per_key)),
             user_limiter: Arc::new(RateLimiter::per_minute(config.rate_limit_per_user)),
+            request_time_limit: Duration::from_secs(config.request_timeout_secs.max(1)),
         })
     }
 }
@@ -63,7 +66,7 @@ pub async fn serve(
 
 /// Drops expired activity buckets every ten minutes (they only serve "the last 24 hours").
 async fn prune_activity_periodically(store: Store) {
-    let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+    let mut tick = tokio::time::interval(Duration::from_secs(600));
     loop {
         tick.tick().await;
         if let Err(error) = store.prune_activity(crate::domain::time::now_ms()).await {

@@ -22,10 +22,6 @@ pub struct Config {
     #[arg(long, env = "CHATCLOUD_OPERATOR_KEY", hide_env_values = true)]
     pub operator_key: Option<String>,
 
-    /// NATS server that carries real-time events between server processes.
-    #[arg(long, env = "CHATCLOUD_NATS_URL")]
-    pub nats_url: Option<String>,
-
     /// Requests per minute per API key (all users of a site together).
     #[arg(long, env = "CHATCLOUD_RATE_LIMIT_PER_KEY", default_value_t = 60_000)]
     pub rate_limit_per_key: u32,
@@ -33,6 +29,10 @@ pub struct Config {
     /// Requests per minute per user.
     #[arg(long, env = "CHATCLOUD_RATE_LIMIT_PER_USER", default_value_t = 1_200)]
     pub rate_limit_per_user: u32,
+
+    /// Seconds a request may take, body upload included, before it is answered 503.
+    #[arg(long, env = "CHATCLOUD_REQUEST_TIMEOUT", default_value_t = 30)]
+    pub request_timeout_secs: u64,
 }
 
 /// Where the data lives.

@@ -43,6 +43,9 @@ pub enum AppError {
     /// 429: over a rate limit; the client may retry after this many seconds.
     #[error("rate limit exceeded, retry in {retry_after} s")]
     RateLimited { retry_after: u64 },
+    /// 503: the request took longer than the server allows.
+    #[error("the request took too long; try again")]
+    Timeout,
     /// 500: logged with its cause, never shown.
     #[error("internal server error")]
     Internal(#[source] anyhow::Error),
@@ -95,6 +98,7 @@ impl AppError {
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Timeout => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -109,6 +113,7 @@ impl AppError {
             AppError::Conflict(_) => "conflict",
             AppError::PayloadTooLarge => "payload_too_large",
             AppError::RateLimited { .. } => "rate_limited",
+            AppError::Timeout => "timeout",
             AppError::Internal(_) => "internal_error",
         }
     }

@@ -94,7 +94,7 @@ pub async fn limit_per_key(
         .get("x-api-key")
         .and_then(|v| v.to_str().ok())
     {
-        Some(key) => format!("key:{}", &key[..key.len().min(64)]),
+        Some(key) => format!("key:{}", key.get(..64).unwrap_or(key)),
         None => format!("ip:{}", peer.ip()),
     };
     let decision = state.key_limiter.check(&key, now_ms());

@@ -238,17 +238,30 @@ impl Store {
         .bind(page.offset())
         .fetch_all(&self.read)
         .await?;
-        let total: i64 = sqlx::query_scalar(concat!(
-            "select count(*) from conversations c ",
-            admin_filter!()
-        ))
-        .bind(resource_id)
-        .bind(kind)
-        .bind(status)
-        .bind(filter.participant)
-        .bind(filter.p2p_member)
-        .fetch_one(&self.read)
-        .await?;
+        let unfiltered =
+            filter.status.is_none() && filter.participant.is_none() && filter.p2p_member.is_none();
+        // The whole resource (or one kind of it) is counted by the stats counters: O(1) where a
+        // count(*) would walk every conversation.
+        let total: i64 = if unfiltered {
+            let (p2p, tickets) = self.conversation_totals(resource_id).await?;
+            match filter.kind {
+                Some(Kind::P2p) => p2p,
+                Some(Kind::Support) => tickets,
+                None => p2p + tickets,
+            }
+        } else {
+            sqlx::query_scalar(concat!(
+                "select count(*) from conversations c ",
+                admin_filter!()
+            ))
+            .bind(resource_id)
+            .bind(kind)
+            .bind(status)
+            .bind(filter.participant)
+            .bind(filter.p2p_member)
+            .fetch_one(&self.read)
+            .await?
+        };
         Ok((conversations, total))
     }
 

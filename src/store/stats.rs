@@ -86,7 +86,7 @@ pub(super) async fn add_stats(
     Ok(())
 }
 
-/// Counts a message sent at `now` by `sender_id`: the minute bucket and the sender's activity.
+/// Counts a message sent at `now` by `sender_id`: its five-minute bucket and the sender's activity.
 pub(super) async fn record_activity(
     conn: &mut AnyConnection,
     resource_id: &str,
@@ -95,13 +95,13 @@ pub(super) async fn record_activity(
     now: i64,
 ) -> Result<(), AppError> {
     sqlx::query::<Any>(
-        "insert into resource_activity (resource_id, minute, shard, messages)
+        "insert into resource_activity (resource_id, bucket, shard, messages)
          values ($1, $2, $3, 1)
-         on conflict (resource_id, minute, shard) do update
+         on conflict (resource_id, bucket, shard) do update
              set messages = resource_activity.messages + 1",
     )
     .bind(resource_id)
-    .bind(now / MINUTE)
+    .bind(now / BUCKET)
     .bind(shard(conversation_id))
     .execute(&mut *conn)
     .await?;
@@ -119,6 +119,8 @@ pub(super) async fn record_activity(
 }
 
 const MINUTE: i64 = 60_000;
+/// Activity bucket width: a day is 288 buckets (times 16 shards at most).
+const BUCKET: i64 = 5 * MINUTE;
 const DAY: i64 = 24 * 60 * MINUTE;
 
 /// `GET /admin-panel/stats`.
@@ -136,7 +138,7 @@ pub struct Stats {
     pub total_messages: i64,
     /// Unread messages over every conversation and side (a ticket's staff side counts once).
     pub unread_messages: i64,
-    /// Messages sent in the last 24 hours, counted by the minute.
+    /// Messages sent in the last 24 hours, counted in five-minute buckets.
     pub messages_last_24h: i64,
     /// Users who sent a message in the last 24 hours.
     pub active_users_last_24h: i64,
@@ -144,7 +146,7 @@ pub struct Stats {
 
 impl Store {
     /// The resource's statistics at `now`: a sum over at most 16 counter rows, one over at most
-    /// 24 hours of minute buckets, and one indexed range count of recently active users.
+    /// 24 hours of five-minute buckets, and one indexed range count of recently active users.
     pub async fn stats(&self, resource_id: &str, now: i64) -> Result<Stats, AppError> {
         // PostgreSQL sums bigints to numeric, which the Any driver cannot decode: cast back.
         let row = sqlx::query(
@@ -163,10 +165,10 @@ impl Store {
         .await?;
         let messages_last_24h: i64 = sqlx::query_scalar(
             "select cast(coalesce(sum(messages), 0) as bigint) from resource_activity
-             where resource_id = $1 and minute > $2",
+             where resource_id = $1 and bucket > $2",
         )
         .bind(resource_id)
-        .bind((now - DAY) / MINUTE)
+        .bind((now - DAY) / BUCKET)
         .fetch_one(&self.read)
         .await?;
         let active_users_last_24h: i64 = sqlx::query_scalar(
@@ -200,10 +202,27 @@ impl Store {
         })
     }
 
-    /// Drops minute buckets older than a day and an hour (run periodically).
+    /// The resource's P2P conversations and tickets, from the counters.
+    pub(super) async fn conversation_totals(
+        &self,
+        resource_id: &str,
+    ) -> Result<(i64, i64), AppError> {
+        let row = sqlx::query(
+            "select cast(coalesce(sum(p2p_conversations), 0) as bigint) as p2p,
+                 cast(coalesce(sum(tickets_open + tickets_pending + tickets_resolved
+                     + tickets_closed), 0) as bigint) as tickets
+             from resource_stats where resource_id = $1",
+        )
+        .bind(resource_id)
+        .fetch_one(&self.read)
+        .await?;
+        Ok((row.try_get("p2p")?, row.try_get("tickets")?))
+    }
+
+    /// Drops activity buckets older than a day and an hour (run periodically).
     pub async fn prune_activity(&self, now: i64) -> Result<u64, AppError> {
-        let done = sqlx::query("delete from resource_activity where minute < $1")
-            .bind((now - DAY - 60 * MINUTE) / MINUTE)
+        let done = sqlx::query("delete from resource_activity where bucket < $1")
+            .bind((now - DAY - 60 * MINUTE) / BUCKET)
             .execute(&self.write)
             .await?;
         Ok(done.rows_affected())

@@ -68,6 +68,7 @@ pub struct Settings {
     pub operator_key: Option<String>,
     pub rate_limit_per_key: u32,
     pub rate_limit_per_user: u32,
+    pub request_timeout_secs: u64,
 }
 
 impl Default for Settings {
@@ -76,6 +77,7 @@ impl Default for Settings {
             operator_key: Some(OPERATOR_KEY.into()),
             rate_limit_per_key: 1_000_000,
             rate_limit_per_user: 1_000_000,
+            request_timeout_secs: 30,
         }
     }
 }
@@ -99,9 +101,9 @@ impl TestApp {
             },
             jwt_secret: Some(JWT_SECRET.into()),
             operator_key: settings.operator_key,
-            nats_url: None,
             rate_limit_per_key: settings.rate_limit_per_key,
             rate_limit_per_user: settings.rate_limit_per_user,
+            request_timeout_secs: settings.request_timeout_secs,
         };
         let state = AppState::new(&config).await.expect("app state");
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");

@@ -207,3 +207,31 @@ async fn every_response_has_a_request_id() {
     let echoed = send(app.get("/healthz").header("x-request-id", "abc-123")).await;
     assert_eq!(echoed.headers["x-request-id"], "abc-123");
 }
+
+#[tokio::test]
+async fn a_stalled_upload_is_cut_off_with_503() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = TestApp::spawn_with(Settings {
+        request_timeout_secs: 1,
+        ..Settings::default()
+    })
+    .await;
+    let site = app.resource("site.com", true).await;
+    let address = app.base.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(address)
+        .await
+        .expect("connect");
+    let head = format!(
+        "POST /api/v1/users HTTP/1.1\r\nhost: {address}\r\nx-api-key: {}\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{{\"user",
+        site.api_key
+    );
+    stream.write_all(head.as_bytes()).await.expect("write");
+    let mut answer = vec![0u8; 4096];
+    let read = tokio::time::timeout(std::time::Duration::from_secs(10), stream.read(&mut answer))
+        .await
+        .expect("the server answered instead of waiting forever")
+        .expect("read");
+    let answer = String::from_utf8_lossy(&answer[..read]);
+    assert!(answer.starts_with("HTTP/1.1 503"), "{answer}");
+    assert!(answer.contains(r#""code":"timeout""#), "{answer}");
+}

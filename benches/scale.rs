@@ -1,0 +1,270 @@
+//! Latency of the hot read paths and of sending, over HTTP, against a SQLite database seeded to
+//! a given size (default 100,000 conversations and 1,000,000 messages).
+//!
+//! `cargo bench --bench scale` (or `cargo bench --bench scale -- 10000 100000` for
+//! conversations and messages). Results and their reading are in docs/BENCHMARKS.md.
+
+use std::time::{Duration, Instant};
+
+use chatcloud::app::{self, AppState};
+use chatcloud::config::{Config, DatabaseConfig};
+use chatcloud::domain::time::now_ms;
+use chatcloud::store::SqliteSync;
+use chatcloud::tenants::{self, CreateResource};
+use serde_json::{json, Value};
+
+const USERS: i64 = 20_000;
+/// Conversations of one "heavy" user on top of the regular ones.
+const HEAVY_EXTRA: i64 = 2_000;
+const SAMPLES: usize = 300;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args: Vec<i64> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
+    let conversations = args.first().copied().unwrap_or(100_000);
+    let messages = args.get(1).copied().unwrap_or(1_000_000);
+    let per_conversation = (messages / conversations).max(1);
+
+    let dir = tempfile::tempdir()?;
+    let url = format!("sqlite://{}", dir.path().join("bench.db").display());
+    let config = Config {
+        bind: "127.0.0.1:0".parse()?,
+        database: DatabaseConfig {
+            url: url.clone(),
+            sqlite_sync: SqliteSync::Full,
+        },
+        jwt_secret: Some("bench".into()),
+        operator_key: None,
+        rate_limit_per_key: u32::MAX,
+        rate_limit_per_user: u32::MAX,
+        request_timeout_secs: 30,
+    };
+    let state = AppState::new(&config).await?;
+    let site = tenants::create_resource(
+        &state.store,
+        CreateResource {
+            resource_id: "bench.com".into(),
+            token_issuance: Default::default(),
+            allowed_origins: vec![],
+        },
+    )
+    .await?;
+    let started = Instant::now();
+    seed(&url, conversations, per_conversation).await?;
+    println!(
+        "seeded {conversations} conversations (+{HEAVY_EXTRA} for one heavy user), {} messages, {USERS} users in {:.1} s",
+        conversations * per_conversation,
+        started.elapsed().as_secs_f64()
+    );
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}/api/v1", listener.local_addr()?);
+    tokio::spawn(app::serve(listener, state, std::future::pending()));
+    let client = reqwest::Client::new();
+    let key = site.api_key.clone();
+    let secret = site.api_secret.clone();
+    let post = |path: &str, body: Value| {
+        client
+            .post(format!("{base}{path}"))
+            .header("x-api-key", &key)
+            .header("x-api-secret", &secret)
+            .json(&body)
+    };
+    let admin: Value = post(
+        "/users",
+        json!({ "username": "bench_admin", "email": "admin@bench.com", "role": "admin" }),
+    )
+    .send()
+    .await?
+    .json()
+    .await?;
+    let token_of = |user_id: String| {
+        let request = post("/users/chat-token", json!({ "userId": user_id }));
+        async move {
+            let reply: Value = request.send().await?.json().await?;
+            anyhow::Ok(
+                reply["data"]["chatToken"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+            )
+        }
+    };
+    let admin_token = token_of(admin["data"]["id"].as_str().unwrap_or_default().into()).await?;
+    let heavy_token = token_of(user_id(0)).await?;
+    let typical_token = token_of(user_id(USERS / 2)).await?;
+    let conversation = conversation_id(0);
+    let middle = message_id(0, per_conversation / 2 + 1, per_conversation);
+
+    println!("\n| request | p50 ms | p95 ms | p99 ms |\n|---|---|---|---|");
+    let get = |path: String, token: String| {
+        let request = client
+            .get(format!("{base}{path}"))
+            .header("x-api-key", &key)
+            .bearer_auth(token);
+        async move {
+            let response = request.send().await?;
+            anyhow::ensure!(response.status().is_success(), "{}", response.status());
+            response.bytes().await?;
+            anyhow::Ok(())
+        }
+    };
+    let cases = [
+        (
+            "GET /admin-panel/stats",
+            "/admin-panel/stats".to_owned(),
+            &admin_token,
+        ),
+        (
+            "GET /p2p/conversations (typical user, 10 conversations)",
+            "/p2p/conversations?page=1&limit=20".to_owned(),
+            &typical_token,
+        ),
+        (
+            "GET /p2p/conversations (heavy user, 2,010 conversations)",
+            "/p2p/conversations?page=1&limit=20".to_owned(),
+            &heavy_token,
+        ),
+        (
+            "GET /p2p/conversations page 50 (heavy user)",
+            "/p2p/conversations?page=50&limit=20".to_owned(),
+            &heavy_token,
+        ),
+        (
+            "GET .../messages?limit=50 (newest)",
+            format!("/p2p/conversations/{conversation}/messages?limit=50"),
+            &heavy_token,
+        ),
+        (
+            "GET .../messages?before=<id>&limit=50",
+            format!("/p2p/conversations/{conversation}/messages?before={middle}&limit=50"),
+            &heavy_token,
+        ),
+        (
+            "GET .../messages?afterSeq=1&limit=50",
+            format!("/p2p/conversations/{conversation}/messages?afterSeq=1&limit=50"),
+            &heavy_token,
+        ),
+        (
+            "GET /admin-panel/conversations page 1",
+            "/admin-panel/conversations?page=1&limit=20".to_owned(),
+            &admin_token,
+        ),
+        (
+            "GET /support/conversations (staff queue)",
+            "/support/conversations?status=open".to_owned(),
+            &admin_token,
+        ),
+    ];
+    for (label, path, token) in cases {
+        let mut samples = Vec::with_capacity(SAMPLES);
+        for _ in 0..SAMPLES {
+            let at = Instant::now();
+            get(path.clone(), token.clone()).await?;
+            samples.push(at.elapsed());
+        }
+        report(label, samples);
+    }
+    let mut samples = Vec::with_capacity(SAMPLES);
+    for i in 0..SAMPLES {
+        let request = client
+            .post(format!("{base}/p2p/conversations/{conversation}/messages"))
+            .header("x-api-key", &key)
+            .bearer_auth(&heavy_token)
+            .json(&json!({ "content": { "text": format!("bench {i}") } }));
+        let at = Instant::now();
+        let response = request.send().await?;
+        anyhow::ensure!(response.status().as_u16() == 201, "{}", response.status());
+        response.bytes().await?;
+        samples.push(at.elapsed());
+    }
+    report("POST .../messages (one sender, synchronous=FULL)", samples);
+    Ok(())
+}
+
+fn report(label: &str, mut samples: Vec<Duration>) {
+    samples.sort();
+    let at = |q: f64| samples[((samples.len() - 1) as f64 * q) as usize].as_secs_f64() * 1000.0;
+    println!(
+        "| {label} | {:.2} | {:.2} | {:.2} |",
+        at(0.5),
+        at(0.95),
+        at(0.99)
+    );
+}
+
+fn user_id(n: i64) -> String {
+    format!("{:024x}", 0x1_0000_0000_i64 + n)
+}
+
+fn conversation_id(n: i64) -> String {
+    format!("{:024x}", 0x2_0000_0000_i64 + n)
+}
+
+fn message_id(conversation: i64, seq: i64, per_conversation: i64) -> String {
+    format!(
+        "{:024x}",
+        0x3_0000_0000_i64 + conversation * per_conversation + seq - 1
+    )
+}
+
+/// Bulk-loads users, conversations, messages and the counters that the server would have kept,
+/// with SQLite's recursive CTEs (seconds instead of a million API calls).
+async fn seed(url: &str, conversations: i64, per_conversation: i64) -> anyhow::Result<()> {
+    use sqlx::{Connection, Executor};
+    let mut conn = sqlx::SqliteConnection::connect(url).await?;
+    let now = now_ms();
+    let day_ago = now - 24 * 3_600_000;
+    let statements = [
+        format!(
+            "with recursive n(i) as (select 0 union all select i + 1 from n where i < {USERS} - 1)
+             insert into users (id, resource_id, username, email, role, can_send_message,
+                 can_receive_message, can_delete_message, can_edit_message,
+                 can_archive_conversation, created_at, updated_at, last_active_at)
+             select printf('%024x', 4294967296 + i), 'bench.com', 'user' || i, 'user' || i || '@bench.com',
+                 'user', 1, 1, 1, 1, 1, {day_ago}, {day_ago}, {now} - i * 1000 from n"
+        ),
+        // Regular pairs (a, a + 1 + k) and the heavy user's pairs (0, 6 + k).
+        format!(
+            "with recursive n(i) as (select 0 union all select i + 1 from n where i < {conversations} + {HEAVY_EXTRA} - 1),
+             pairs(i, a, b) as (
+                 select i, case when i < {conversations} then i % {USERS} else 0 end,
+                        case when i < {conversations} then (i % {USERS} + 1 + i / {USERS}) % {USERS}
+                             else 6 + i - {conversations} end from n)
+             insert into conversations (id, resource_id, kind, status, participant_one,
+                 participant_two, user_lo, user_hi, unread_two, read_seq_one, message_count,
+                 last_seq, last_message_id, last_message_at, last_activity_at, created_at, updated_at)
+             select printf('%024x', 8589934592 + i), 'bench.com', 'p2p', 'active',
+                 printf('%024x', 4294967296 + a), printf('%024x', 4294967296 + b),
+                 printf('%024x', 4294967296 + min(a, b)), printf('%024x', 4294967296 + max(a, b)),
+                 {per_conversation}, {per_conversation}, {per_conversation}, {per_conversation},
+                 printf('%024x', 12884901888 + i * {per_conversation} + {per_conversation} - 1),
+                 {day_ago} + i, {day_ago} + i, {day_ago}, {day_ago} + i from pairs"
+        ),
+        format!(
+            "with recursive n(i) as (select 0 union all select i + 1 from n where i < {conversations} * {per_conversation} - 1)
+             insert into messages (id, conversation_id, seq, sender_id, sender_side, text, created_at)
+             select printf('%024x', 12884901888 + i), printf('%024x', 8589934592 + i / {per_conversation}),
+                 i % {per_conversation} + 1, c.participant_one, 1, 'message number ' || i, {day_ago} + i
+             from n join conversations c on c.id = printf('%024x', 8589934592 + i / {per_conversation})"
+        ),
+        format!(
+            "insert into resource_stats (resource_id, shard, users, p2p_conversations, messages, unread_messages)
+             values ('bench.com', 0, {USERS}, {conversations} + {HEAVY_EXTRA}, {conversations} * {per_conversation},
+                     {conversations} * {per_conversation})"
+        ),
+        // A full day of activity buckets in every shard: the worst case of messagesLast24h.
+        format!(
+            "with recursive m(i) as (select 0 union all select i + 1 from m where i < 288 * 16 - 1)
+             insert into resource_activity (resource_id, bucket, shard, messages)
+             select 'bench.com', {now} / 300000 - i / 16, i % 16, 1 from m"
+        ),
+    ];
+    for statement in statements {
+        conn.execute(statement.as_str()).await?;
+    }
+    Ok(())
+}
