@@ -94,6 +94,15 @@ async fn main() -> anyhow::Result<()> {
         }
     };
     let admin_token = token_of(admin["data"]["id"].as_str().unwrap_or_default().into()).await?;
+    let staff: Value = post(
+        "/users",
+        json!({ "username": "bench_staff", "email": "staff@bench.com", "role": "staff" }),
+    )
+    .send()
+    .await?
+    .json()
+    .await?;
+    let staff_token = token_of(staff["data"]["id"].as_str().unwrap_or_default().into()).await?;
     let heavy_token = token_of(user_id(0)).await?;
     let typical_token = token_of(user_id(USERS / 2)).await?;
     let conversation = conversation_id(0);

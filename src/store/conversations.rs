@@ -13,6 +13,9 @@ use crate::error::AppError;
 /// The conversation columns plus its last message (left-joined), for every conversation read.
 macro_rules! select_conversation {
     ($tail:literal) => {
+        select_conversation!(from "conversations", $tail)
+    };
+    (from $source:expr, $tail:literal) => {
         concat!(
             "select c.id, c.resource_id, c.kind, c.status, c.participant_one, c.participant_two,
                 c.unread_one, c.unread_two, c.read_seq_one, c.read_seq_two, c.message_count,
@@ -21,28 +24,63 @@ macro_rules! select_conversation {
                 m.id as m_id, m.seq as m_seq, m.sender_id as m_sender_id,
                 m.sender_side as m_sender_side, m.text as m_text, m.created_at as m_created_at,
                 m.edited_at as m_edited_at, m.deleted_at as m_deleted_at
-             from conversations c left join messages m on m.id = c.last_message_id ",
+             from ",
+            $source,
+            " c left join messages m on m.id = c.last_message_id ",
             $tail
         )
     };
 }
 pub(super) use select_conversation;
 
-/// The filter of a user's P2P list and its count: $1 user, $2 resource, $3 optional status.
-macro_rules! p2p_filter {
-    () => {
-        "where (c.participant_one = $1 or c.participant_two = $1) and c.kind = 'p2p'
-           and c.resource_id = $2 and ($3 is null or c.status = $3)"
+/// One page of a user's conversations: $1 user, $2 resource, $3 optional status, $4 limit,
+/// $5 offset, and `$kind` a condition on the kind. The two participant indexes each deliver
+/// the user's conversations in activity order and the union merges them, so a page costs
+/// O(limit + offset) whatever the size of the resource.
+macro_rules! user_conversations {
+    ($kind:literal) => {
+        concat!(
+            "(select * from conversations
+                where participant_one = $1 and resource_id = $2 and ",
+            $kind,
+            "
+                  and ($3 is null or status = $3)
+              union all
+              select * from conversations
+                where participant_two = $1 and resource_id = $2 and ",
+            $kind,
+            "
+                  and ($3 is null or status = $3)
+              order by last_activity_at desc, id desc limit $4 offset $5)"
+        )
     };
 }
 
-/// The admin panel's filter: $1 resource, $2 kind, $3 status, $4 participant, $5 P2P member.
+/// How many conversations `user_conversations!` pages through ($1 user, $2 resource, $3 status).
+macro_rules! count_user_conversations {
+    ($kind:literal) => {
+        concat!(
+            "select (select count(*) from conversations
+                 where participant_one = $1 and resource_id = $2 and ",
+            $kind,
+            "
+                   and ($3 is null or status = $3))
+               + (select count(*) from conversations
+                 where participant_two = $1 and resource_id = $2 and ",
+            $kind,
+            "
+                   and ($3 is null or status = $3))"
+        )
+    };
+}
+
+/// The admin panel's filter over a whole resource: $1 resource, $2 kind, $3 status, $4 a staff
+/// member who sees tickets and only their own P2P conversations.
 macro_rules! admin_filter {
     () => {
         "where c.resource_id = $1 and ($2 is null or c.kind = $2) and ($3 is null or c.status = $3)
-           and ($4 is null or c.participant_one = $4 or c.participant_two = $4)
-           and ($5 is null or c.kind = 'support' or c.participant_one = $5
-                or c.participant_two = $5)"
+           and ($4 is null or c.kind = 'support' or c.participant_one = $4
+                or c.participant_two = $4)"
     };
 }
 
@@ -51,7 +89,9 @@ macro_rules! admin_filter {
 pub struct AdminFilter<'a> {
     pub kind: Option<Kind>,
     pub status: Option<Status>,
+    /// Only conversations this user takes part in.
     pub participant: Option<&'a str>,
+    /// A staff member: tickets, and only the P2P conversations they are in.
     pub p2p_member: Option<&'a str>,
 }
 
@@ -188,10 +228,9 @@ impl Store {
         page: PageRequest,
     ) -> Result<(Vec<Conversation>, i64), AppError> {
         let status = status.map(Status::as_str);
-        let conversations = sqlx::query_as(concat!(
-            select_conversation!(""),
-            p2p_filter!(),
-            " order by c.last_activity_at desc, c.id desc limit $4 offset $5"
+        let conversations = sqlx::query_as(select_conversation!(
+            from user_conversations!("kind = 'p2p'"),
+            "order by c.last_activity_at desc, c.id desc"
         ))
         .bind(user_id)
         .bind(resource_id)
@@ -200,22 +239,17 @@ impl Store {
         .bind(page.offset())
         .fetch_all(&self.read)
         .await?;
-        let total: i64 = sqlx::query_scalar(concat!(
-            "select count(*) from conversations c ",
-            p2p_filter!()
-        ))
-        .bind(user_id)
-        .bind(resource_id)
-        .bind(status)
-        .fetch_one(&self.read)
-        .await?;
+        let total: i64 = sqlx::query_scalar(count_user_conversations!("kind = 'p2p'"))
+            .bind(user_id)
+            .bind(resource_id)
+            .bind(status)
+            .fetch_one(&self.read)
+            .await?;
         Ok((conversations, total))
     }
 
     /// One page of the resource's conversations of both kinds for the admin panel, newest
-    /// activity first. `filter.participant` keeps those the user takes part in (as either P2P
-    /// participant or as a ticket's customer); `filter.p2p_member` hides P2P conversations that
-    /// user is not in (staff see tickets and their own chats only).
+    /// activity first, filtered as `filter` says.
     pub async fn list_all_conversations(
         &self,
         resource_id: &str,
@@ -224,44 +258,99 @@ impl Store {
     ) -> Result<(Vec<Conversation>, i64), AppError> {
         let kind = filter.kind.map(Kind::as_str);
         let status = filter.status.map(Status::as_str);
+        if let Some(user_id) = filter.participant {
+            // Staff looking at someone else see that user's tickets, never their private chats.
+            let kind = match filter.p2p_member {
+                Some(staff_id) if staff_id != user_id => match filter.kind {
+                    Some(Kind::P2p) => return Ok((Vec::new(), 0)),
+                    _ => Some(Kind::Support.as_str()),
+                },
+                _ => kind,
+            };
+            return self
+                .list_user_conversations(resource_id, user_id, kind, status, page)
+                .await;
+        }
         let conversations = sqlx::query_as(concat!(
             select_conversation!(""),
             admin_filter!(),
-            " order by c.last_activity_at desc, c.id desc limit $6 offset $7"
+            " order by c.last_activity_at desc, c.id desc limit $5 offset $6"
         ))
         .bind(resource_id)
         .bind(kind)
         .bind(status)
-        .bind(filter.participant)
         .bind(filter.p2p_member)
         .bind(page.limit)
         .bind(page.offset())
         .fetch_all(&self.read)
         .await?;
-        let unfiltered =
-            filter.status.is_none() && filter.participant.is_none() && filter.p2p_member.is_none();
-        // The whole resource (or one kind of it) is counted by the stats counters: O(1) where a
-        // count(*) would walk every conversation.
-        let total: i64 = if unfiltered {
-            let (p2p, tickets) = self.conversation_totals(resource_id).await?;
-            match filter.kind {
-                Some(Kind::P2p) => p2p,
-                Some(Kind::Support) => tickets,
-                None => p2p + tickets,
+        // Without a status filter the counters give the totals in O(1), where a count(*) would
+        // walk every conversation of the resource.
+        let total = match (filter.status, filter.p2p_member) {
+            (None, member) => {
+                let (p2p, tickets) = self.conversation_totals(resource_id).await?;
+                let p2p = match member {
+                    Some(staff_id) => {
+                        sqlx::query_scalar(count_user_conversations!("kind = 'p2p'"))
+                            .bind(staff_id)
+                            .bind(resource_id)
+                            .bind(None::<&str>)
+                            .fetch_one(&self.read)
+                            .await?
+                    }
+                    None => p2p,
+                };
+                match filter.kind {
+                    Some(Kind::P2p) => p2p,
+                    Some(Kind::Support) => tickets,
+                    None => p2p + tickets,
+                }
             }
-        } else {
-            sqlx::query_scalar(concat!(
-                "select count(*) from conversations c ",
-                admin_filter!()
-            ))
-            .bind(resource_id)
-            .bind(kind)
-            .bind(status)
-            .bind(filter.participant)
-            .bind(filter.p2p_member)
-            .fetch_one(&self.read)
-            .await?
+            (Some(_), _) => {
+                sqlx::query_scalar(concat!(
+                    "select count(*) from conversations c ",
+                    admin_filter!()
+                ))
+                .bind(resource_id)
+                .bind(kind)
+                .bind(status)
+                .bind(filter.p2p_member)
+                .fetch_one(&self.read)
+                .await?
+            }
         };
+        Ok((conversations, total))
+    }
+
+    /// One page of the conversations of both kinds that `user_id` takes part in (as a
+    /// participant or a ticket's customer).
+    async fn list_user_conversations(
+        &self,
+        resource_id: &str,
+        user_id: &str,
+        kind: Option<&str>,
+        status: Option<&str>,
+        page: PageRequest,
+    ) -> Result<(Vec<Conversation>, i64), AppError> {
+        let conversations = sqlx::query_as(select_conversation!(
+            from user_conversations!("($6 is null or kind = $6)"),
+            "order by c.last_activity_at desc, c.id desc"
+        ))
+        .bind(user_id)
+        .bind(resource_id)
+        .bind(status)
+        .bind(page.limit)
+        .bind(page.offset())
+        .bind(kind)
+        .fetch_all(&self.read)
+        .await?;
+        let total: i64 = sqlx::query_scalar(count_user_conversations!("($4 is null or kind = $4)"))
+            .bind(user_id)
+            .bind(resource_id)
+            .bind(status)
+            .bind(kind)
+            .fetch_one(&self.read)
+            .await?;
         Ok((conversations, total))
     }
 

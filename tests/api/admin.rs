@@ -151,6 +151,31 @@ async fn staff_see_tickets_and_their_own_chats_only() {
         "alice and bob's chat is private to staff"
     );
     assert_eq!(reply.data(200)["total"], 2);
+    let of_alice = panel
+        .get(
+            &panel.staff,
+            &format!(
+                "/api/v1/admin-panel/conversations?userId={}",
+                panel.alice.id
+            ),
+        )
+        .await;
+    assert_eq!(
+        ids(of_alice.data(200)),
+        [panel.ticket.as_str()],
+        "her ticket, not her chat"
+    );
+    assert_eq!(of_alice.data(200)["total"], 1);
+    let her_chats = panel
+        .get(
+            &panel.staff,
+            &format!(
+                "/api/v1/admin-panel/conversations?type=p2p&userId={}",
+                panel.alice.id
+            ),
+        )
+        .await;
+    assert_eq!(her_chats.data(200)["total"], 0);
 }
 
 #[tokio::test]
