@@ -163,6 +163,16 @@ async fn main() -> anyhow::Result<()> {
             &admin_token,
         ),
         (
+            "GET /admin-panel/conversations page 1 (staff view)",
+            "/admin-panel/conversations?page=1&limit=20".to_owned(),
+            &staff_token,
+        ),
+        (
+            "GET /admin-panel/users/:heavy/conversations",
+            format!("/admin-panel/users/{}/conversations", user_id(0)),
+            &admin_token,
+        ),
+        (
             "GET /support/conversations (staff queue)",
             "/support/conversations?status=open".to_owned(),
             &admin_token,
