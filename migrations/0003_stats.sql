@@ -7,6 +7,7 @@ create table resource_stats (
     shard bigint not null,
     users bigint not null default 0,
     p2p_conversations bigint not null default 0,
+    p2p_archived bigint not null default 0,
     tickets_open bigint not null default 0,
     tickets_pending bigint not null default 0,
     tickets_resolved bigint not null default 0,

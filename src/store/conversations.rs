@@ -3,7 +3,8 @@
 use sqlx::any::AnyRow;
 use sqlx::{FromRow, Row};
 
-use super::stats::{add_stats, StatsDelta};
+use super::messages::lock_conversation;
+use super::stats::{add_stats, ConversationTotals, StatsDelta};
 use super::Store;
 use crate::domain::conversation::{Conversation, Kind, Priority, Side, Status, TicketFields};
 use crate::domain::message::StoredMessage;
@@ -74,13 +75,23 @@ macro_rules! count_user_conversations {
     };
 }
 
-/// The admin panel's filter over a whole resource: $1 resource, $2 kind, $3 status, $4 a staff
-/// member who sees tickets and only their own P2P conversations.
-macro_rules! admin_filter {
+/// What a staff member sees in the admin panel, one page of it: every ticket and their own P2P
+/// conversations, merged in activity order from three index scans. $1 resource, $2 optional
+/// kind, $3 optional status, $4 the staff member, $5 limit, $6 offset.
+macro_rules! staff_view {
     () => {
-        "where c.resource_id = $1 and ($2 is null or c.kind = $2) and ($3 is null or c.status = $3)
-           and ($4 is null or c.kind = 'support' or c.participant_one = $4
-                or c.participant_two = $4)"
+        "(select * from conversations
+            where resource_id = $1 and kind = 'support' and ($2 is null or $2 = 'support')
+              and ($3 is null or status = $3)
+          union all
+          select * from conversations
+            where participant_one = $4 and resource_id = $1 and kind = 'p2p'
+              and ($2 is null or $2 = 'p2p') and ($3 is null or status = $3)
+          union all
+          select * from conversations
+            where participant_two = $4 and resource_id = $1 and kind = 'p2p'
+              and ($2 is null or $2 = 'p2p') and ($3 is null or status = $3)
+          order by last_activity_at desc, id desc limit $5 offset $6)"
     };
 }
 
@@ -271,54 +282,66 @@ impl Store {
                 .list_user_conversations(resource_id, user_id, kind, status, page)
                 .await;
         }
-        let conversations = sqlx::query_as(concat!(
-            select_conversation!(""),
-            admin_filter!(),
-            " order by c.last_activity_at desc, c.id desc limit $5 offset $6"
+        let totals = self.conversation_totals(resource_id).await?;
+        let Some(staff_id) = filter.p2p_member else {
+            let conversations = sqlx::query_as(concat!(
+                select_conversation!(""),
+                "where c.resource_id = $1 and ($2 is null or c.kind = $2)
+                   and ($3 is null or c.status = $3)
+                 order by c.last_activity_at desc, c.id desc limit $4 offset $5"
+            ))
+            .bind(resource_id)
+            .bind(kind)
+            .bind(status)
+            .bind(page.limit)
+            .bind(page.offset())
+            .fetch_all(&self.read)
+            .await?;
+            return Ok((conversations, totals.matching(filter.kind, filter.status)));
+        };
+        self.list_staff_view(resource_id, staff_id, filter, &totals, page)
+            .await
+    }
+
+    /// The admin list as a staff member sees it: every ticket, and their own P2P conversations.
+    async fn list_staff_view(
+        &self,
+        resource_id: &str,
+        staff_id: &str,
+        filter: &AdminFilter<'_>,
+        totals: &ConversationTotals,
+        page: PageRequest,
+    ) -> Result<(Vec<Conversation>, i64), AppError> {
+        let kind = filter.kind.map(Kind::as_str);
+        let status = filter.status.map(Status::as_str);
+        let conversations = sqlx::query_as(select_conversation!(
+            from staff_view!(),
+            "order by c.last_activity_at desc, c.id desc"
         ))
         .bind(resource_id)
         .bind(kind)
         .bind(status)
-        .bind(filter.p2p_member)
+        .bind(staff_id)
         .bind(page.limit)
         .bind(page.offset())
         .fetch_all(&self.read)
         .await?;
-        // Without a status filter the counters give the totals in O(1), where a count(*) would
-        // walk every conversation of the resource.
-        let total = match (filter.status, filter.p2p_member) {
-            (None, member) => {
-                let (p2p, tickets) = self.conversation_totals(resource_id).await?;
-                let p2p = match member {
-                    Some(staff_id) => {
-                        sqlx::query_scalar(count_user_conversations!("kind = 'p2p'"))
-                            .bind(staff_id)
-                            .bind(resource_id)
-                            .bind(None::<&str>)
-                            .fetch_one(&self.read)
-                            .await?
-                    }
-                    None => p2p,
-                };
-                match filter.kind {
-                    Some(Kind::P2p) => p2p,
-                    Some(Kind::Support) => tickets,
-                    None => p2p + tickets,
-                }
-            }
-            (Some(_), _) => {
-                sqlx::query_scalar(concat!(
-                    "select count(*) from conversations c ",
-                    admin_filter!()
-                ))
-                .bind(resource_id)
-                .bind(kind)
-                .bind(status)
-                .bind(filter.p2p_member)
-                .fetch_one(&self.read)
-                .await?
+        let own_p2p: i64 = match filter.kind {
+            Some(Kind::Support) => 0,
+            _ => {
+                sqlx::query_scalar(count_user_conversations!("kind = 'p2p'"))
+                    .bind(staff_id)
+                    .bind(resource_id)
+                    .bind(status)
+                    .fetch_one(&self.read)
+                    .await?
             }
         };
+        let tickets = match filter.kind {
+            Some(Kind::P2p) => 0,
+            _ => totals.matching(Some(Kind::Support), filter.status),
+        };
+        let total = tickets + own_p2p;
         Ok((conversations, total))
     }
 
@@ -362,16 +385,25 @@ impl Store {
         status: Status,
         now: i64,
     ) -> Result<(), AppError> {
-        sqlx::query(
-            "update conversations set status = $3, updated_at = $4
-             where id = $1 and resource_id = $2 and kind = 'p2p'",
-        )
-        .bind(id)
-        .bind(resource_id)
-        .bind(status.as_str())
-        .bind(now)
-        .execute(&self.write)
-        .await?;
+        let mut tx = self.write.begin().await?;
+        let locked = lock_conversation(&mut tx, id).await?;
+        if locked.resource_id != resource_id || locked.kind != Kind::P2p {
+            return Err(AppError::NotFound("conversation"));
+        }
+        sqlx::query("update conversations set status = $2, updated_at = $3 where id = $1")
+            .bind(id)
+            .bind(status.as_str())
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        if status != locked.status {
+            let delta = StatsDelta {
+                p2p_archived: if status == Status::Archived { 1 } else { -1 },
+                ..StatsDelta::default()
+            };
+            add_stats(&mut tx, resource_id, id, delta).await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 }

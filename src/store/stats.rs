@@ -5,7 +5,7 @@ use sqlx::{Any, AnyConnection, Row};
 use utoipa::ToSchema;
 
 use super::Store;
-use crate::domain::conversation::Status;
+use crate::domain::conversation::{Kind, Status};
 use crate::error::AppError;
 
 /// Changes to a resource's counters, applied inside the transaction of the write they count.
@@ -13,6 +13,7 @@ use crate::error::AppError;
 pub(super) struct StatsDelta {
     pub users: i64,
     pub p2p_conversations: i64,
+    pub p2p_archived: i64,
     pub tickets: [i64; 4],
     pub messages: i64,
     pub unread_messages: i64,
@@ -28,6 +29,35 @@ impl StatsDelta {
             self.tickets[index] += 1;
         }
         self
+    }
+}
+
+/// Conversations of a resource by kind and status.
+pub(super) struct ConversationTotals {
+    /// Active, archived.
+    p2p: [i64; 2],
+    /// Open, pending, resolved, closed.
+    tickets: [i64; 4],
+}
+
+impl ConversationTotals {
+    /// How many match an optional kind and an optional status.
+    pub fn matching(&self, kind: Option<Kind>, status: Option<Status>) -> i64 {
+        let p2p = match status {
+            None => self.p2p.iter().sum(),
+            Some(Status::Active) => self.p2p[0],
+            Some(Status::Archived) => self.p2p[1],
+            Some(_) => 0,
+        };
+        let tickets = match status {
+            None => self.tickets.iter().sum(),
+            Some(status) => ticket_index(status).map_or(0, |i| self.tickets[i]),
+        };
+        match kind {
+            Some(Kind::P2p) => p2p,
+            Some(Kind::Support) => tickets,
+            None => p2p + tickets,
+        }
     }
 }
 
@@ -58,12 +88,14 @@ pub(super) async fn add_stats(
 ) -> Result<(), AppError> {
     let [open, pending, resolved, closed] = delta.tickets;
     sqlx::query::<Any>(
-        "insert into resource_stats (resource_id, shard, users, p2p_conversations, tickets_open,
-             tickets_pending, tickets_resolved, tickets_closed, messages, unread_messages)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+        "insert into resource_stats (resource_id, shard, users, p2p_conversations, p2p_archived,
+             tickets_open, tickets_pending, tickets_resolved, tickets_closed, messages,
+             unread_messages)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
          on conflict (resource_id, shard) do update set
              users = resource_stats.users + excluded.users,
              p2p_conversations = resource_stats.p2p_conversations + excluded.p2p_conversations,
+             p2p_archived = resource_stats.p2p_archived + excluded.p2p_archived,
              tickets_open = resource_stats.tickets_open + excluded.tickets_open,
              tickets_pending = resource_stats.tickets_pending + excluded.tickets_pending,
              tickets_resolved = resource_stats.tickets_resolved + excluded.tickets_resolved,
@@ -75,6 +107,7 @@ pub(super) async fn add_stats(
     .bind(shard(id))
     .bind(delta.users)
     .bind(delta.p2p_conversations)
+    .bind(delta.p2p_archived)
     .bind(open)
     .bind(pending)
     .bind(resolved)
@@ -202,21 +235,34 @@ impl Store {
         })
     }
 
-    /// The resource's P2P conversations and tickets, from the counters.
+    /// How many conversations of the resource there are, by kind and status, from the
+    /// counters.
     pub(super) async fn conversation_totals(
         &self,
         resource_id: &str,
-    ) -> Result<(i64, i64), AppError> {
+    ) -> Result<ConversationTotals, AppError> {
         let row = sqlx::query(
             "select cast(coalesce(sum(p2p_conversations), 0) as bigint) as p2p,
-                 cast(coalesce(sum(tickets_open + tickets_pending + tickets_resolved
-                     + tickets_closed), 0) as bigint) as tickets
+                 cast(coalesce(sum(p2p_archived), 0) as bigint) as archived,
+                 cast(coalesce(sum(tickets_open), 0) as bigint) as open,
+                 cast(coalesce(sum(tickets_pending), 0) as bigint) as pending,
+                 cast(coalesce(sum(tickets_resolved), 0) as bigint) as resolved,
+                 cast(coalesce(sum(tickets_closed), 0) as bigint) as closed
              from resource_stats where resource_id = $1",
         )
         .bind(resource_id)
         .fetch_one(&self.read)
         .await?;
-        Ok((row.try_get("p2p")?, row.try_get("tickets")?))
+        let archived: i64 = row.try_get("archived")?;
+        Ok(ConversationTotals {
+            p2p: [row.try_get::<i64, _>("p2p")? - archived, archived],
+            tickets: [
+                row.try_get("open")?,
+                row.try_get("pending")?,
+                row.try_get("resolved")?,
+                row.try_get("closed")?,
+            ],
+        })
     }
 
     /// Drops activity buckets older than a day and an hour (run periodically).
@@ -238,6 +284,25 @@ mod tests {
         assert_eq!(shard("01a214bed6a679cb02ab46e3"), 3);
         assert_eq!(shard("01a214bed6a679cb02ab46ef"), 15);
         assert_eq!(shard(""), 0);
+    }
+
+    #[test]
+    fn totals_match_kind_and_status() {
+        let totals = ConversationTotals {
+            p2p: [7, 3],
+            tickets: [1, 2, 4, 8],
+        };
+        assert_eq!(totals.matching(None, None), 25);
+        assert_eq!(totals.matching(Some(Kind::P2p), None), 10);
+        assert_eq!(totals.matching(None, Some(Status::Archived)), 3);
+        assert_eq!(
+            totals.matching(Some(Kind::Support), Some(Status::Resolved)),
+            4
+        );
+        assert_eq!(
+            totals.matching(Some(Kind::Support), Some(Status::Active)),
+            0
+        );
     }
 
     #[test]

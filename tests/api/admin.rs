@@ -309,6 +309,29 @@ async fn stats_agree_with_a_recount_after_a_mixed_workload() {
     .await
     .data(201);
 
+    let archived = panel
+        .get(
+            &panel.admin,
+            "/api/v1/admin-panel/conversations?status=archived",
+        )
+        .await;
+    assert_eq!(ids(archived.data(200)), [other.as_str()]);
+    assert_eq!(archived.data(200)["total"], 1);
+    let active = panel
+        .get(
+            &panel.admin,
+            "/api/v1/admin-panel/conversations?type=p2p&status=active",
+        )
+        .await;
+    assert_eq!(active.data(200)["total"], 1);
+    let resolved = panel
+        .get(
+            &panel.staff,
+            "/api/v1/admin-panel/conversations?status=resolved",
+        )
+        .await;
+    assert_eq!(resolved.data(200)["total"], 1);
+
     let reply = panel.get(&panel.staff, "/api/v1/admin-panel/stats").await;
     let stats = reply.data(200).clone();
     let recount = recount(&app.database_url, "site.com").await;
