@@ -34,43 +34,50 @@ macro_rules! select_conversation {
 }
 pub(super) use select_conversation;
 
-/// One page of a user's conversations: $1 user, $2 resource, $3 optional status, $4 limit,
-/// $5 offset, and `$kind` a condition on the kind. The two participant indexes each deliver
-/// the user's conversations in activity order and the union merges them, so a page costs
-/// O(limit + offset) whatever the size of the resource.
-macro_rules! user_conversations {
-    ($kind:literal) => {
+/// The conversations `user_id` takes part in: $1 user, $2 resource, $3 optional kind, $4
+/// optional status. Three branches (first participant or customer of a P2P chat or a ticket,
+/// second participant of a P2P chat), each an equality prefix of a participant index, so each
+/// delivers its rows in activity order.
+macro_rules! user_branches {
+    ($select:literal) => {
         concat!(
-            "(select * from conversations
-                where participant_one = $1 and resource_id = $2 and ",
-            $kind,
-            "
-                  and ($3 is null or status = $3)
-              union all
-              select * from conversations
-                where participant_two = $1 and resource_id = $2 and ",
-            $kind,
-            "
-                  and ($3 is null or status = $3)
-              order by last_activity_at desc, id desc limit $4 offset $5)"
+            $select,
+            " from conversations
+               where participant_one = $1 and resource_id = $2 and kind = 'p2p'
+                 and ($3 is null or $3 = 'p2p') and ($4 is null or status = $4)
+             union all ",
+            $select,
+            " from conversations
+               where participant_one = $1 and resource_id = $2 and kind = 'support'
+                 and ($3 is null or $3 = 'support') and ($4 is null or status = $4)
+             union all ",
+            $select,
+            " from conversations
+               where participant_two = $1 and resource_id = $2 and kind = 'p2p'
+                 and ($3 is null or $3 = 'p2p') and ($4 is null or status = $4)"
         )
     };
 }
 
-/// How many conversations `user_conversations!` pages through ($1 user, $2 resource, $3 status).
-macro_rules! count_user_conversations {
-    ($kind:literal) => {
+/// One page of a user's conversations ($5 limit, $6 offset): the union merges the three ordered
+/// branches, so a page costs O(limit + offset) whatever the size of the resource.
+macro_rules! user_conversations {
+    () => {
         concat!(
-            "select (select count(*) from conversations
-                 where participant_one = $1 and resource_id = $2 and ",
-            $kind,
-            "
-                   and ($3 is null or status = $3))
-               + (select count(*) from conversations
-                 where participant_two = $1 and resource_id = $2 and ",
-            $kind,
-            "
-                   and ($3 is null or status = $3))"
+            "(",
+            user_branches!("select *"),
+            " order by last_activity_at desc, id desc limit $5 offset $6)"
+        )
+    };
+}
+
+/// How many conversations `user_conversations!` pages through.
+macro_rules! count_user_conversations {
+    () => {
+        concat!(
+            "select cast(coalesce(sum(n), 0) as bigint) from (",
+            user_branches!("select count(*) as n"),
+            ") counts"
         )
     };
 }
@@ -238,25 +245,9 @@ impl Store {
         status: Option<Status>,
         page: PageRequest,
     ) -> Result<(Vec<Conversation>, i64), AppError> {
-        let status = status.map(Status::as_str);
-        let conversations = sqlx::query_as(select_conversation!(
-            from user_conversations!("kind = 'p2p'"),
-            "order by c.last_activity_at desc, c.id desc"
-        ))
-        .bind(user_id)
-        .bind(resource_id)
-        .bind(status)
-        .bind(page.limit)
-        .bind(page.offset())
-        .fetch_all(&self.read)
-        .await?;
-        let total: i64 = sqlx::query_scalar(count_user_conversations!("kind = 'p2p'"))
-            .bind(user_id)
-            .bind(resource_id)
-            .bind(status)
-            .fetch_one(&self.read)
-            .await?;
-        Ok((conversations, total))
+        let filter = (Some(Kind::P2p), status);
+        self.list_user_conversations(resource_id, user_id, filter, page)
+            .await
     }
 
     /// One page of the resource's conversations of both kinds for the admin panel, newest
@@ -274,12 +265,12 @@ impl Store {
             let kind = match filter.p2p_member {
                 Some(staff_id) if staff_id != user_id => match filter.kind {
                     Some(Kind::P2p) => return Ok((Vec::new(), 0)),
-                    _ => Some(Kind::Support.as_str()),
+                    _ => Some(Kind::Support),
                 },
-                _ => kind,
+                _ => filter.kind,
             };
             return self
-                .list_user_conversations(resource_id, user_id, kind, status, page)
+                .list_user_conversations(resource_id, user_id, (kind, filter.status), page)
                 .await;
         }
         let totals = self.conversation_totals(resource_id).await?;
@@ -326,14 +317,10 @@ impl Store {
         .bind(page.offset())
         .fetch_all(&self.read)
         .await?;
-        let own_p2p: i64 = match filter.kind {
+        let own_p2p = match filter.kind {
             Some(Kind::Support) => 0,
             _ => {
-                sqlx::query_scalar(count_user_conversations!("kind = 'p2p'"))
-                    .bind(staff_id)
-                    .bind(resource_id)
-                    .bind(status)
-                    .fetch_one(&self.read)
+                self.count_user_conversations(resource_id, staff_id, Some("p2p"), status)
                     .await?
             }
         };
@@ -345,36 +332,50 @@ impl Store {
         Ok((conversations, total))
     }
 
-    /// One page of the conversations of both kinds that `user_id` takes part in (as a
-    /// participant or a ticket's customer).
+    /// One page of the conversations of `user_id` (as a participant or a ticket's customer),
+    /// optionally of one kind and status, newest activity first.
     async fn list_user_conversations(
+        &self,
+        resource_id: &str,
+        user_id: &str,
+        (kind, status): (Option<Kind>, Option<Status>),
+        page: PageRequest,
+    ) -> Result<(Vec<Conversation>, i64), AppError> {
+        let kind = kind.map(Kind::as_str);
+        let status = status.map(Status::as_str);
+        let conversations = sqlx::query_as(select_conversation!(
+            from user_conversations!(),
+            "order by c.last_activity_at desc, c.id desc"
+        ))
+        .bind(user_id)
+        .bind(resource_id)
+        .bind(kind)
+        .bind(status)
+        .bind(page.limit)
+        .bind(page.offset())
+        .fetch_all(&self.read)
+        .await?;
+        let total = self
+            .count_user_conversations(resource_id, user_id, kind, status)
+            .await?;
+        Ok((conversations, total))
+    }
+
+    async fn count_user_conversations(
         &self,
         resource_id: &str,
         user_id: &str,
         kind: Option<&str>,
         status: Option<&str>,
-        page: PageRequest,
-    ) -> Result<(Vec<Conversation>, i64), AppError> {
-        let conversations = sqlx::query_as(select_conversation!(
-            from user_conversations!("($6 is null or kind = $6)"),
-            "order by c.last_activity_at desc, c.id desc"
-        ))
-        .bind(user_id)
-        .bind(resource_id)
-        .bind(status)
-        .bind(page.limit)
-        .bind(page.offset())
-        .bind(kind)
-        .fetch_all(&self.read)
-        .await?;
-        let total: i64 = sqlx::query_scalar(count_user_conversations!("($4 is null or kind = $4)"))
+    ) -> Result<i64, AppError> {
+        let total = sqlx::query_scalar(count_user_conversations!())
             .bind(user_id)
             .bind(resource_id)
-            .bind(status)
             .bind(kind)
+            .bind(status)
             .fetch_one(&self.read)
             .await?;
-        Ok((conversations, total))
+        Ok(total)
     }
 
     /// Sets the status of a P2P conversation (archive, unarchive).
