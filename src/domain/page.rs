@@ -23,6 +23,11 @@ pub struct PageRequest {
 }
 
 impl PageQuery {
+    /// Validates `?page&limit` as read from a route's own query struct.
+    pub fn check(page: Option<i64>, limit: Option<i64>) -> Result<PageRequest, AppError> {
+        PageQuery { page, limit }.validate()
+    }
+
     pub fn validate(self) -> Result<PageRequest, AppError> {
         let page = self.page.unwrap_or(1);
         let limit = self.limit.unwrap_or(20);

@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 use super::conversation::{Access, Conversation, Kind, Priority, Status};
 use super::message::Message;
 use super::time;
+use super::user::User;
 
 /// A P2P conversation.
 #[derive(Debug, Serialize, ToSchema)]
@@ -81,6 +82,18 @@ pub enum ConversationView {
 }
 
 impl ConversationView {
+    /// The views of those of `conversations` that `viewer` may see (lists are filtered in SQL;
+    /// this keeps the rule in one place should a row slip through).
+    pub fn visible_to(conversations: Vec<Conversation>, viewer: &User) -> Vec<ConversationView> {
+        conversations
+            .into_iter()
+            .filter_map(|c| {
+                c.access(viewer)
+                    .map(|access| ConversationView::new(c, access))
+            })
+            .collect()
+    }
+
     /// `conversation` as seen with `access`; for tickets, observers read as the staff side.
     pub fn new(conversation: Conversation, access: Access) -> ConversationView {
         let side = access.side();

@@ -78,11 +78,7 @@ async fn list_conversations(
                 .ok_or_else(|| AppError::invalid_query("type must be p2p or support"))?,
         ),
     };
-    let page = PageQuery {
-        page: query.page,
-        limit: query.limit,
-    }
-    .validate()?;
+    let page = PageQuery::check(query.page, query.limit)?;
     let filter = AdminFilter {
         kind,
         status: query.status,
@@ -102,10 +98,7 @@ async fn list(
         .store
         .list_all_conversations(caller.resource_id(), filter, page)
         .await?;
-    let views = conversations
-        .into_iter()
-        .filter_map(|c| c.access(&caller.user).map(|a| ConversationView::new(c, a)))
-        .collect();
+    let views = ConversationView::visible_to(conversations, &caller.user);
     Ok(Data(Page::new(views, total, page)))
 }
 

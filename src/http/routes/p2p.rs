@@ -114,11 +114,7 @@ async fn list_conversations(
     caller: Caller,
     Query(query): Query<ListQuery>,
 ) -> Result<Data<Page<ConversationView>>, AppError> {
-    let page = PageQuery {
-        page: query.page,
-        limit: query.limit,
-    }
-    .validate()?;
+    let page = PageQuery::check(query.page, query.limit)?;
     if query.status.is_some_and(|status| !status.fits(Kind::P2p)) {
         return Err(AppError::invalid_query("status must be active or archived"));
     }
@@ -126,13 +122,7 @@ async fn list_conversations(
         .store
         .list_p2p(caller.resource_id(), &caller.user.id, query.status, page)
         .await?;
-    let views = conversations
-        .into_iter()
-        .filter_map(|c| {
-            c.access(&caller.user)
-                .map(|access| ConversationView::new(c, access))
-        })
-        .collect();
+    let views = ConversationView::visible_to(conversations, &caller.user);
     Ok(Data(Page::new(views, total, page)))
 }
 

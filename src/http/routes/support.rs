@@ -125,11 +125,7 @@ async fn list_tickets(
     caller: Caller,
     Query(query): Query<TicketQuery>,
 ) -> Result<Data<Page<ConversationView>>, AppError> {
-    let page = PageQuery {
-        page: query.page,
-        limit: query.limit,
-    }
-    .validate()?;
+    let page = PageQuery::check(query.page, query.limit)?;
     if query
         .status
         .is_some_and(|status| !status.fits(Kind::Support))
@@ -149,10 +145,7 @@ async fn list_tickets(
         .store
         .list_tickets(caller.resource_id(), &filter, page)
         .await?;
-    let views = tickets
-        .into_iter()
-        .filter_map(|t| t.access(&caller.user).map(|a| ConversationView::new(t, a)))
-        .collect();
+    let views = ConversationView::visible_to(tickets, &caller.user);
     Ok(Data(Page::new(views, total, page)))
 }
 

@@ -352,11 +352,7 @@ async fn list_users(
     Query(query): Query<UserQuery>,
 ) -> Result<Data<Page<User>>, AppError> {
     Manager::of(&tenant, caller.as_ref())?;
-    let page = PageQuery {
-        page: query.page,
-        limit: query.limit,
-    }
-    .validate()?;
+    let page = PageQuery::check(query.page, query.limit)?;
     let search = query.q.as_deref().filter(|q| !q.is_empty());
     if search.is_some_and(|q| q.chars().count() > 100) {
         return Err(AppError::invalid_query("q must be at most 100 characters"));
