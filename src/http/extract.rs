@@ -73,6 +73,23 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
     }
 }
 
+/// Path parameters; one that cannot be decoded is 400 `invalid_path` in the envelope.
+pub struct Path<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        <axum::extract::Path<T> as FromRequestParts<S>>::from_request_parts(parts, state)
+            .await
+            .map(|path| Path(path.0))
+            .map_err(|rejection| AppError::BadRequest {
+                message: rejection.body_text().into(),
+                code: "invalid_path",
+            })
+    }
+}
+
 /// The resource of the request's `x-api-key`, and whether a valid `x-api-secret` came with it.
 #[derive(Clone)]
 pub struct Tenant {

@@ -80,3 +80,20 @@ async fn bodies_over_64_kib_are_413() {
     .await
     .data(201);
 }
+
+#[tokio::test]
+async fn undecodable_path_parameters_are_400_in_the_envelope() {
+    let app = TestApp::spawn().await;
+    let site = app.resource("site.com", false).await;
+    let alice = app.user(&site, "alice", "user").await;
+    send(app.as_user(&alice, Method::GET, "/api/v1/users/%FF%FE"))
+        .await
+        .assert_error(400, "invalid_path");
+    send(app.as_user(
+        &alice,
+        Method::GET,
+        "/api/v1/p2p/conversations/%FF/messages",
+    ))
+    .await
+    .assert_error(400, "invalid_path");
+}

@@ -1,6 +1,6 @@
 //! The admin panel: every conversation of the resource, statistics, one user's conversations.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -13,7 +13,7 @@ use crate::domain::time::now_ms;
 use crate::domain::view::ConversationView;
 use crate::error::{AppError, ErrorBody};
 use crate::http::envelope::{Data, Envelope};
-use crate::http::extract::{Caller, Query};
+use crate::http::extract::{Caller, Path, Query};
 use crate::store::{AdminFilter, Stats};
 
 pub fn router() -> OpenApiRouter<AppState> {

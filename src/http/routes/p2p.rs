@@ -1,6 +1,6 @@
 //! P2P chat: one conversation per pair of users, its messages and read state.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde::Deserialize;
@@ -18,7 +18,7 @@ use crate::domain::time::now_ms;
 use crate::domain::view::{ConversationView, P2pConversationView};
 use crate::error::{AppError, ErrorBody};
 use crate::http::envelope::{envelope, Data, Envelope};
-use crate::http::extract::{Caller, Json, OptionalJson, Query};
+use crate::http::extract::{Caller, Json, OptionalJson, Path, Query};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -1,6 +1,6 @@
 //! The operator API: create resources, rotate their keys.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -10,7 +10,7 @@ use crate::app::AppState;
 use crate::auth::keys::{self, KeyPair};
 use crate::error::{AppError, ErrorBody};
 use crate::http::envelope::{Created, Data, Envelope};
-use crate::http::extract::{Json, Operator};
+use crate::http::extract::{Json, Operator, Path};
 use crate::tenants::{self, CreateResource, ProvisionedResource};
 
 pub fn router() -> OpenApiRouter<AppState> {

@@ -1,6 +1,6 @@
 //! Support tickets: customers open and follow their own; staff and above work the queue.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use serde::{Deserialize, Deserializer};
@@ -17,7 +17,7 @@ use crate::domain::time::now_ms;
 use crate::domain::view::{ConversationView, TicketView};
 use crate::error::{AppError, ErrorBody};
 use crate::http::envelope::{Created, Data, Envelope};
-use crate::http::extract::{Caller, Json, OptionalJson, Query};
+use crate::http::extract::{Caller, Json, OptionalJson, Path, Query};
 use crate::store::{NewTicket, TicketFilter, TicketUpdate};
 
 pub fn router() -> OpenApiRouter<AppState> {

@@ -1,6 +1,6 @@
 //! Users: create, chat tokens, look up, revoke tokens.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -14,7 +14,7 @@ use crate::domain::time::{self, now_ms};
 use crate::domain::user::{validate_email, validate_username, PublicUser, User};
 use crate::error::{AppError, ErrorBody};
 use crate::http::envelope::{Created, Data, Envelope};
-use crate::http::extract::{Caller, Json, Query, Tenant};
+use crate::http::extract::{Caller, Json, Path, Query, Tenant};
 use crate::store::{NewUser, UserPatch};
 
 pub fn router() -> OpenApiRouter<AppState> {
