@@ -37,10 +37,12 @@ async fn main() -> anyhow::Result<()> {
             sqlite_sync: SqliteSync::Full,
         },
         jwt_secret: Some("bench".into()),
+        nats_url: None,
         operator_key: None,
         rate_limit_per_key: u32::MAX,
         rate_limit_per_user: u32::MAX,
         request_timeout_secs: 30,
+        ws_heartbeat_secs: 30,
     };
     let state = AppState::new(&config).await?;
     let site = tenants::create_resource(

@@ -12,6 +12,8 @@ use crate::config::Config;
 use crate::http;
 use crate::http::metrics::Metrics;
 use crate::http::rate_limit::RateLimiter;
+use crate::realtime::bus::Bus;
+use crate::realtime::hub::Hub;
 use crate::store::Store;
 
 /// Cheap handles shared by every request.
@@ -24,6 +26,10 @@ pub struct AppState {
     pub key_limiter: Arc<RateLimiter>,
     pub user_limiter: Arc<RateLimiter>,
     pub request_time_limit: Duration,
+    pub hub: Arc<Hub>,
+    pub bus: Bus,
+    /// How often WebSocket sessions ping, re-check their user and refresh presence.
+    pub heartbeat: Duration,
 }
 
 impl AppState {
@@ -37,6 +43,7 @@ impl AppState {
                 .await
                 .context("loading the token key")?,
         };
+        let hub = Arc::new(Hub::default());
         Ok(AppState {
             store,
             jwt: Arc::new(JwtKeys::new(&jwt_secret)),
@@ -45,6 +52,9 @@ impl AppState {
             key_limiter: Arc::new(RateLimiter::per_minute(config.rate_limit_per_key)),
             user_limiter: Arc::new(RateLimiter::per_minute(config.rate_limit_per_user)),
             request_time_limit: Duration::from_secs(config.request_timeout_secs.max(1)),
+            bus: Bus::connect(Arc::clone(&hub), config.nats_url.as_deref()).await?,
+            hub,
+            heartbeat: Duration::from_secs(config.ws_heartbeat_secs.max(1)),
         })
     }
 }

@@ -18,6 +18,10 @@ pub struct Config {
     #[arg(long, env = "CHATCLOUD_JWT_SECRET", hide_env_values = true)]
     pub jwt_secret: Option<String>,
 
+    /// NATS server that carries real-time events between server processes (unset: one process).
+    #[arg(long, env = "CHATCLOUD_NATS_URL")]
+    pub nats_url: Option<String>,
+
     /// Key of the operator API (`x-operator-key`). Unset: the operator API answers 404.
     #[arg(long, env = "CHATCLOUD_OPERATOR_KEY", hide_env_values = true)]
     pub operator_key: Option<String>,
@@ -29,6 +33,10 @@ pub struct Config {
     /// Requests per minute per user.
     #[arg(long, env = "CHATCLOUD_RATE_LIMIT_PER_USER", default_value_t = 1_200)]
     pub rate_limit_per_user: u32,
+
+    /// Seconds between WebSocket heartbeats (ping, token re-check, presence refresh).
+    #[arg(long, env = "CHATCLOUD_WS_HEARTBEAT", default_value_t = 30)]
+    pub ws_heartbeat_secs: u64,
 
     /// Seconds a request may take, body upload included, before it is answered 503.
     #[arg(long, env = "CHATCLOUD_REQUEST_TIMEOUT", default_value_t = 30)]

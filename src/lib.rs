@@ -14,6 +14,8 @@ pub mod domain;
 pub mod error;
 /// Routes, extractors, middleware.
 pub mod http;
+/// Real-time events: the connection hub and the bus.
+pub mod realtime;
 /// SQL storage over SQLite or PostgreSQL.
 pub mod store;
 /// Creating resources with fresh keys.

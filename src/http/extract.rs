@@ -119,14 +119,15 @@ fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .filter(|value| !value.is_empty())
 }
 
-impl FromRequestParts<AppState> for Tenant {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        if let Some(tenant) = parts.extensions.get::<Tenant>() {
-            return Ok(tenant.clone());
-        }
-        let key = header_str(&parts.headers, "x-api-key").ok_or_else(|| {
+impl Tenant {
+    /// Resolves the resource of `api_key` and checks the browser origin and the secret, if given.
+    pub async fn resolve(
+        state: &AppState,
+        api_key: Option<&str>,
+        origin: Option<&str>,
+        secret: Option<&str>,
+    ) -> Result<Tenant, AppError> {
+        let key = api_key.ok_or_else(|| {
             tracing::debug!("no x-api-key");
             AppError::unauthorized("x-api-key header is required", "missing_api_key")
         })?;
@@ -138,23 +139,39 @@ impl FromRequestParts<AppState> for Tenant {
                 tracing::debug!("unknown x-api-key");
                 AppError::unauthorized("x-api-key is not valid", "invalid_api_key")
             })?;
-        if let Some(origin) = header_str(&parts.headers, header::ORIGIN.as_str()) {
-            if !resource.allows_origin(origin) {
-                return Err(AppError::Forbidden {
-                    message: "this origin is not allowed for this API key".into(),
-                    code: "origin_not_allowed",
-                });
-            }
+        if origin.is_some_and(|origin| !resource.allows_origin(origin)) {
+            return Err(AppError::Forbidden {
+                message: "this origin is not allowed for this API key".into(),
+                code: "origin_not_allowed",
+            });
         }
-        let has_secret = match header_str(&parts.headers, "x-api-secret") {
+        let has_secret = match secret {
             Some(secret) if keys::matches_hash(secret, &secret_hash) => true,
             Some(_) => return Err(AppError::secret_required("x-api-secret is not valid")),
             None => false,
         };
-        let tenant = Tenant {
+        Ok(Tenant {
             resource,
             has_secret,
-        };
+        })
+    }
+}
+
+impl FromRequestParts<AppState> for Tenant {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        if let Some(tenant) = parts.extensions.get::<Tenant>() {
+            return Ok(tenant.clone());
+        }
+        let headers = &parts.headers;
+        let tenant = Tenant::resolve(
+            state,
+            header_str(headers, "x-api-key"),
+            header_str(headers, header::ORIGIN.as_str()),
+            header_str(headers, "x-api-secret"),
+        )
+        .await?;
         parts.extensions.insert(tenant.clone());
         Ok(tenant)
     }
@@ -210,35 +227,47 @@ async fn authenticate(
     tenant: Tenant,
     state: &AppState,
 ) -> Result<Caller, AppError> {
-    let invalid = || AppError::unauthorized("chat token is invalid", "invalid_token");
     let token = authorization
         .strip_prefix("Bearer ")
         .or_else(|| authorization.strip_prefix("bearer "))
-        .ok_or_else(invalid)?;
-    let claims = state.jwt.verify(token.trim())?;
-    if claims.rid != tenant.resource.resource_id {
-        tracing::debug!("token of another resource");
-        return Err(invalid());
+        .ok_or_else(|| AppError::unauthorized("chat token is invalid", "invalid_token"))?;
+    Caller::from_token(token, tenant, state).await
+}
+
+impl Caller {
+    /// The caller of a chat token of `tenant`'s resource (also used by the WebSocket handshake,
+    /// which carries the token in the query string).
+    pub async fn from_token(
+        token: &str,
+        tenant: Tenant,
+        state: &AppState,
+    ) -> Result<Caller, AppError> {
+        let invalid = || AppError::unauthorized("chat token is invalid", "invalid_token");
+        let claims = state.jwt.verify(token.trim())?;
+        if claims.rid != tenant.resource.resource_id {
+            tracing::debug!("token of another resource");
+            return Err(invalid());
+        }
+        let user = state
+            .store
+            .find_user(&claims.rid, &claims.sub)
+            .await?
+            .ok_or_else(invalid)?;
+        if user.token_version != claims.ver {
+            tracing::debug!("revoked token");
+            return Err(AppError::unauthorized(
+                "chat token has been revoked",
+                "invalid_token",
+            ));
+        }
+        let decision = state.user_limiter.check(&user.id, now_ms());
+        if !decision.allowed {
+            return Err(AppError::RateLimited {
+                retry_after: decision.reset_after_seconds,
+            });
+        }
+        Ok(Caller { user, tenant })
     }
-    let user = state
-        .store
-        .find_user(&claims.rid, &claims.sub)
-        .await?
-        .ok_or_else(invalid)?;
-    if user.token_version != claims.ver {
-        tracing::debug!("revoked token");
-        return Err(AppError::unauthorized(
-            "chat token has been revoked",
-            "invalid_token",
-        ));
-    }
-    let decision = state.user_limiter.check(&user.id, now_ms());
-    if !decision.allowed {
-        return Err(AppError::RateLimited {
-            retry_after: decision.reset_after_seconds,
-        });
-    }
-    Ok(Caller { user, tenant })
 }
 
 /// The operator of this ChatCloud installation (`x-operator-key`, constant-time compared).

@@ -38,7 +38,8 @@ pub fn router(state: AppState) -> Router {
                 .merge(routes::users::router())
                 .merge(routes::p2p::router())
                 .merge(routes::support::router())
-                .merge(routes::admin::router()),
+                .merge(routes::admin::router())
+                .merge(routes::ws::router()),
         )
         .split_for_parts();
     Router::new()

@@ -17,6 +17,7 @@ use utoipa::{Modify, OpenApi};
         (name = "p2p", description = "1:1 conversations between users"),
         (name = "support", description = "Support tickets: customers and staff"),
         (name = "admin", description = "The admin panel (elevated roles)"),
+        (name = "realtime", description = "Events over a WebSocket"),
     )
 )]
 pub struct ApiDoc;

@@ -237,6 +237,40 @@ impl Store {
         Ok((conversation, created))
     }
 
+    /// The users `user_id` has a P2P conversation with (who hears of their presence).
+    pub async fn p2p_partners(
+        &self,
+        resource_id: &str,
+        user_id: &str,
+    ) -> Result<Vec<String>, AppError> {
+        let partners = sqlx::query_scalar(
+            "select participant_two from conversations
+               where participant_one = $1 and resource_id = $2 and kind = 'p2p'
+             union all
+             select participant_one from conversations
+               where participant_two = $1 and resource_id = $2 and kind = 'p2p'",
+        )
+        .bind(user_id)
+        .bind(resource_id)
+        .fetch_all(&self.read)
+        .await?;
+        Ok(partners)
+    }
+
+    /// Whether the two users have a P2P conversation (one index probe on the pair).
+    pub async fn share_p2p(&self, resource_id: &str, a: &str, b: &str) -> Result<bool, AppError> {
+        let (lo, hi) = if a < b { (a, b) } else { (b, a) };
+        let found: Option<String> = sqlx::query_scalar(
+            "select id from conversations where resource_id = $1 and user_lo = $2 and user_hi = $3",
+        )
+        .bind(resource_id)
+        .bind(lo)
+        .bind(hi)
+        .fetch_optional(&self.read)
+        .await?;
+        Ok(found.is_some())
+    }
+
     /// One page of `user_id`'s P2P conversations, newest activity first.
     pub async fn list_p2p(
         &self,

@@ -246,6 +246,31 @@ impl Store {
         self.find_user(resource_id, id).await
     }
 
+    /// Marks the user online until `until` (a heartbeat), or offline with `until = now`.
+    pub async fn set_online_until(&self, user_id: &str, until: i64) -> Result<(), AppError> {
+        sqlx::query("update users set online_until = $2 where id = $1")
+            .bind(user_id)
+            .bind(until)
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+
+    /// Until when the user counts as online (0 if never connected).
+    pub async fn online_until(
+        &self,
+        resource_id: &str,
+        user_id: &str,
+    ) -> Result<Option<i64>, AppError> {
+        let until =
+            sqlx::query_scalar("select online_until from users where id = $1 and resource_id = $2")
+                .bind(user_id)
+                .bind(resource_id)
+                .fetch_optional(&self.read)
+                .await?;
+        Ok(until)
+    }
+
     /// Invalidates every token issued to the user so far; `false` if there is no such user.
     pub async fn revoke_user_tokens(
         &self,

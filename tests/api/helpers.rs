@@ -69,6 +69,11 @@ pub struct Settings {
     pub rate_limit_per_key: u32,
     pub rate_limit_per_user: u32,
     pub request_timeout_secs: u64,
+    pub ws_heartbeat_secs: u64,
+    /// Real-time events through this NATS server instead of in process.
+    pub nats_url: Option<String>,
+    /// An existing database (another node of the same installation) instead of a fresh one.
+    pub database_url: Option<String>,
 }
 
 impl Default for Settings {
@@ -78,6 +83,9 @@ impl Default for Settings {
             rate_limit_per_key: 1_000_000,
             rate_limit_per_user: 1_000_000,
             request_timeout_secs: 30,
+            ws_heartbeat_secs: 30,
+            nats_url: None,
+            database_url: None,
         }
     }
 }
@@ -89,9 +97,13 @@ impl TestApp {
 
     pub async fn spawn_with(settings: Settings) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
-        let url = match std::env::var("CHATCLOUD_TEST_DATABASE_URL") {
-            Ok(admin_url) => fresh_postgres_database(&admin_url).await,
-            Err(_) => format!("sqlite://{}", dir.path().join("test.db").display()),
+        let url = match (
+            settings.database_url,
+            std::env::var("CHATCLOUD_TEST_DATABASE_URL"),
+        ) {
+            (Some(url), _) => url,
+            (None, Ok(admin_url)) => fresh_postgres_database(&admin_url).await,
+            (None, Err(_)) => format!("sqlite://{}", dir.path().join("test.db").display()),
         };
         let config = Config {
             bind: "127.0.0.1:0".parse().expect("address"),
@@ -100,10 +112,12 @@ impl TestApp {
                 sqlite_sync: SqliteSync::Full,
             },
             jwt_secret: Some(JWT_SECRET.into()),
+            nats_url: settings.nats_url,
             operator_key: settings.operator_key,
             rate_limit_per_key: settings.rate_limit_per_key,
             rate_limit_per_user: settings.rate_limit_per_user,
             request_timeout_secs: settings.request_timeout_secs,
+            ws_heartbeat_secs: settings.ws_heartbeat_secs,
         };
         let state = AppState::new(&config).await.expect("app state");
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");

@@ -11,3 +11,4 @@ mod roles;
 mod support;
 mod tokens;
 mod users;
+mod ws;

@@ -84,6 +84,8 @@ async fn openapi_document_lists_every_api_route() {
         ("/api/v1/admin-panel/users/{userId}/conversations", "get"),
         ("/api/v1/users", "get"),
         ("/api/v1/users/{id}", "patch"),
+        ("/api/v1/users/{id}/presence", "get"),
+        ("/api/v1/ws", "get"),
     ] {
         assert!(
             paths.get(path).and_then(|p| p.get(method)).is_some(),

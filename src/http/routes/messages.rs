@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::app::AppState;
-use crate::domain::conversation::{Access, Conversation, Kind};
+use crate::domain::conversation::{status_after_reply, Access, Conversation, Kind};
 use crate::domain::id::{is_id, new_id};
 use crate::domain::message::{validate_text, Message};
 use crate::domain::page::CursorPage;
@@ -15,6 +15,7 @@ use crate::domain::time::now_ms;
 use crate::error::AppError;
 use crate::http::envelope::envelope;
 use crate::http::extract::Caller;
+use crate::realtime::event::{Audience, ConversationSummary, Event, ReadReceipt};
 use crate::store::{HistoryFrom, NewMessage};
 
 /// The conversation `id` of `kind` and how the caller stands to it; 404 if it does not exist,
@@ -99,12 +100,31 @@ pub async fn send(
     let message = sent
         .message
         .view(read_seq, conversation.kind == Kind::Support);
-    let status = if sent.repeated {
-        StatusCode::OK
-    } else {
-        StatusCode::CREATED
-    };
-    Ok(envelope(status, message))
+    if sent.repeated {
+        return Ok(envelope(StatusCode::OK, message));
+    }
+    let audience = Audience::of(conversation);
+    state
+        .bus
+        .publish(&audience, &Event::MessageNew(message.clone()))
+        .await;
+    if conversation.kind == Kind::Support {
+        let status = status_after_reply(conversation.status, side);
+        if status != conversation.status {
+            let summary = ConversationSummary {
+                status,
+                last_seq: message.seq,
+                message_count: conversation.message_count + 1,
+                updated_at: message.created_at,
+                ..ConversationSummary::from(conversation)
+            };
+            state
+                .bus
+                .publish(&audience, &Event::TicketUpdated(summary))
+                .await;
+        }
+    }
+    Ok(envelope(StatusCode::CREATED, message))
 }
 
 /// History cursors (contract §1): at most one of `before`, `after`, `afterSeq`.
@@ -190,10 +210,12 @@ pub struct ReadState {
 
 pub async fn mark_read(
     state: &AppState,
+    caller: &Caller,
     conversation: &Conversation,
     access: Access,
     body: MarkRead,
 ) -> Result<ReadState, AppError> {
+    let user_id = &caller.user.id;
     let side = access.writer()?;
     let up_to = match (body.up_to_seq, body.message_id) {
         (None, None) => None,
@@ -215,6 +237,19 @@ pub async fn mark_read(
     };
     let (unread_count, last_read_seq) =
         state.store.mark_read(&conversation.id, side, up_to).await?;
+    let receipt = ReadReceipt {
+        conversation_id: conversation.id.clone(),
+        user_id: user_id.to_owned(),
+        last_read_seq,
+        unread_count,
+    };
+    state
+        .bus
+        .publish(
+            &Audience::of(conversation),
+            &Event::ConversationRead(receipt),
+        )
+        .await;
     Ok(ReadState {
         conversation_id: conversation.id.clone(),
         unread_count,

@@ -8,3 +8,4 @@ pub mod p2p;
 pub mod resources;
 pub mod support;
 pub mod users;
+pub mod ws;

@@ -19,6 +19,7 @@ use crate::domain::view::{ConversationView, P2pConversationView};
 use crate::error::{AppError, ErrorBody};
 use crate::http::envelope::{envelope, Data, Envelope};
 use crate::http::extract::{Caller, Json, OptionalJson, Path, Query};
+use crate::realtime::event::{Audience, ConversationSummary, Event};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -82,6 +83,11 @@ async fn create_conversation(
         .access(&caller.user)
         .ok_or(AppError::NotFound("conversation"))?;
     let status = if created {
+        let event = Event::ConversationCreated(ConversationSummary::from(&conversation));
+        state
+            .bus
+            .publish(&Audience::of(&conversation), &event)
+            .await;
         StatusCode::CREATED
     } else {
         StatusCode::OK
@@ -140,6 +146,11 @@ async fn get_conversation(
     Path(id): Path<String>,
 ) -> Result<Data<ConversationView>, AppError> {
     let (conversation, access) = messages::load(&state, &caller, Kind::P2p, &id).await?;
+    let event = Event::ConversationUpdated(ConversationSummary::from(&conversation));
+    state
+        .bus
+        .publish(&Audience::of(&conversation), &event)
+        .await;
     Ok(Data(ConversationView::new(conversation, access)))
 }
 
@@ -244,7 +255,13 @@ async fn edit_message(
             message: "a deleted message cannot be edited".into(),
             code: "message_deleted",
         })?;
-    Ok(Data(edited.view(conversation.read_seq, false)))
+    let edited = edited.view(conversation.read_seq, false);
+    let event = Event::MessageUpdated(edited.clone());
+    state
+        .bus
+        .publish(&Audience::of(&conversation), &event)
+        .await;
+    Ok(Data(edited))
 }
 
 /// Delete a message (soft): one's own with canDeleteMessage, or any as moderator and above.
@@ -278,7 +295,13 @@ async fn delete_message(
         .delete_message(&conversation.id, &message_id, now_ms())
         .await?
         .ok_or(AppError::NotFound("message"))?;
-    Ok(Data(deleted.view(conversation.read_seq, false)))
+    let deleted = deleted.view(conversation.read_seq, false);
+    let event = Event::MessageDeleted(deleted.clone());
+    state
+        .bus
+        .publish(&Audience::of(&conversation), &event)
+        .await;
+    Ok(Data(deleted))
 }
 
 /// Mark messages read: all, or up to `upToSeq` / `messageId`. The watermark never moves back.
@@ -299,7 +322,7 @@ async fn mark_as_read(
 ) -> Result<Data<ReadState>, AppError> {
     let (conversation, access) = messages::load(&state, &caller, Kind::P2p, &id).await?;
     Ok(Data(
-        messages::mark_read(&state, &conversation, access, body).await?,
+        messages::mark_read(&state, &caller, &conversation, access, body).await?,
     ))
 }
 
@@ -374,5 +397,10 @@ async fn set_status(
         .set_p2p_status(caller.resource_id(), &conversation.id, status, now_ms())
         .await?;
     let (conversation, access) = messages::load(&state, &caller, Kind::P2p, &id).await?;
+    let event = Event::ConversationUpdated(ConversationSummary::from(&conversation));
+    state
+        .bus
+        .publish(&Audience::of(&conversation), &event)
+        .await;
     Ok(Data(ConversationView::new(conversation, access)))
 }

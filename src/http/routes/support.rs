@@ -18,6 +18,7 @@ use crate::domain::view::{ConversationView, TicketView};
 use crate::error::{AppError, ErrorBody};
 use crate::http::envelope::{Created, Data, Envelope};
 use crate::http::extract::{Caller, Json, OptionalJson, Path, Query};
+use crate::realtime::event::{Audience, ConversationSummary, Event};
 use crate::store::{NewTicket, TicketFilter, TicketUpdate};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -95,6 +96,8 @@ async fn create_ticket(
     let access = ticket
         .access(&caller.user)
         .ok_or(AppError::NotFound("conversation"))?;
+    let event = Event::TicketCreated(ConversationSummary::from(&ticket));
+    state.bus.publish(&Audience::of(&ticket), &event).await;
     Ok(Created(ConversationView::new(ticket, access)))
 }
 
@@ -163,6 +166,8 @@ async fn get_ticket(
     Path(id): Path<String>,
 ) -> Result<Data<ConversationView>, AppError> {
     let (ticket, access) = messages::load(&state, &caller, Kind::Support, &id).await?;
+    let event = Event::TicketUpdated(ConversationSummary::from(&ticket));
+    state.bus.publish(&Audience::of(&ticket), &event).await;
     Ok(Data(ConversationView::new(ticket, access)))
 }
 
@@ -260,6 +265,8 @@ async fn update_ticket(
         .update_ticket(caller.resource_id(), &ticket.id, update)
         .await?;
     let (ticket, access) = messages::load(&state, &caller, Kind::Support, &id).await?;
+    let event = Event::TicketUpdated(ConversationSummary::from(&ticket));
+    state.bus.publish(&Audience::of(&ticket), &event).await;
     Ok(Data(ConversationView::new(ticket, access)))
 }
 
@@ -323,7 +330,7 @@ async fn mark_as_read(
 ) -> Result<Data<ReadState>, AppError> {
     let (ticket, access) = messages::load(&state, &caller, Kind::Support, &id).await?;
     Ok(Data(
-        messages::mark_read(&state, &ticket, access, body).await?,
+        messages::mark_read(&state, &caller, &ticket, access, body).await?,
     ))
 }
 

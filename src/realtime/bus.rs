@@ -1,0 +1,114 @@
+//! The one path from a handler to the sockets: `publish` after the write committed. A single
+//! process delivers to its own hub; with NATS every process publishes to one subject and every
+//! process (itself included) delivers what it receives to its hub, so each event reaches each
+//! socket exactly once, whichever node the socket is on.
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use axum::body::Bytes;
+use futures_util::StreamExt;
+
+use super::event::{Audience, Event};
+use super::hub::Hub;
+
+/// The NATS subject of every event (the audience travels in the payload).
+const SUBJECT: &str = "chatcloud.events";
+
+#[derive(Clone)]
+pub struct Bus {
+    hub: Arc<Hub>,
+    nats: Option<async_nats::Client>,
+}
+
+impl Bus {
+    /// A bus over NATS if `nats_url` is given, else local to this process.
+    pub async fn connect(hub: Arc<Hub>, nats_url: Option<&str>) -> anyhow::Result<Bus> {
+        let Some(url) = nats_url else {
+            return Ok(Bus { hub, nats: None });
+        };
+        let client = async_nats::connect(url)
+            .await
+            .with_context(|| format!("connecting to NATS at {url}"))?;
+        let mut subscriber = client
+            .subscribe(SUBJECT)
+            .await
+            .context("subscribing to events on NATS")?;
+        let receiving_hub = Arc::clone(&hub);
+        tokio::spawn(async move {
+            while let Some(message) = subscriber.next().await {
+                deliver_payload(&receiving_hub, &message.payload);
+            }
+        });
+        Ok(Bus {
+            hub,
+            nats: Some(client),
+        })
+    }
+
+    /// Sends `event` to `audience`, serialised once.
+    pub async fn publish(&self, audience: &Audience, event: &Event) {
+        let json = match serde_json::to_string(event) {
+            Ok(json) => json,
+            Err(error) => return tracing::error!(%error, "event not serialisable"),
+        };
+        let Some(client) = &self.nats else {
+            return self.hub.deliver(audience, &Arc::from(json));
+        };
+        match encode(audience, &json) {
+            Ok(payload) => {
+                if let Err(error) = client.publish(SUBJECT, payload).await {
+                    // Events are hints (clients catch up by cursor); keep this node's sockets
+                    // informed at least.
+                    tracing::warn!(%error, "event not published to NATS");
+                    self.hub.deliver(audience, &Arc::from(json));
+                }
+            }
+            Err(error) => tracing::error!(%error, "audience not serialisable"),
+        }
+    }
+}
+
+/// `<audience JSON>\n<event JSON>`: compact JSON has no raw newline, so the first one splits.
+fn encode(audience: &Audience, event_json: &str) -> serde_json::Result<Bytes> {
+    let audience_json = serde_json::to_string(audience)?;
+    Ok(Bytes::from(format!("{audience_json}\n{event_json}")))
+}
+
+fn deliver_payload(hub: &Hub, payload: &[u8]) {
+    let decoded = std::str::from_utf8(payload)
+        .ok()
+        .and_then(|text| text.split_once('\n'))
+        .and_then(|(audience, event)| {
+            let audience: Audience = serde_json::from_str(audience).ok()?;
+            Some((audience, event))
+        });
+    match decoded {
+        Some((audience, event)) => hub.deliver(&audience, &Arc::from(event)),
+        None => tracing::warn!("undecodable event from NATS"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::role::Role;
+
+    #[tokio::test]
+    async fn payloads_round_trip_to_the_hub() {
+        let hub = Arc::new(Hub::default());
+        let (_registration, mut events, _) = hub.register("r", "alice", Role::User);
+        let audience = Audience {
+            resource_id: "r".into(),
+            users: vec!["alice".into()],
+            ..Audience::default()
+        };
+        let payload =
+            encode(&audience, r#"{"type":"typing","data":{"text":"a\nb"}}"#).expect("encodes");
+        deliver_payload(&hub, &payload);
+        let delivered = events.try_recv().expect("delivered");
+        assert_eq!(&*delivered, r#"{"type":"typing","data":{"text":"a\nb"}}"#);
+        deliver_payload(&hub, b"garbage");
+        assert!(events.try_recv().is_err());
+    }
+}

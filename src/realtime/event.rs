@@ -1,0 +1,120 @@
+//! The events pushed to WebSocket clients, and who receives each.
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::conversation::{Conversation, Kind, Status};
+use crate::domain::message::Message;
+use crate::domain::time;
+
+/// `{"type": "...", "data": ...}` (contract §7). Events are hints: the history endpoints stay the
+/// truth, and a client that missed one catches up with `afterSeq`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "type", content = "data")]
+pub enum Event {
+    #[serde(rename = "message.new")]
+    MessageNew(Message),
+    #[serde(rename = "message.updated")]
+    MessageUpdated(Message),
+    #[serde(rename = "message.deleted")]
+    MessageDeleted(Message),
+    #[serde(rename = "conversation.created")]
+    ConversationCreated(ConversationSummary),
+    #[serde(rename = "conversation.updated")]
+    ConversationUpdated(ConversationSummary),
+    #[serde(rename = "conversation.read")]
+    ConversationRead(ReadReceipt),
+    #[serde(rename = "ticket.created")]
+    TicketCreated(ConversationSummary),
+    #[serde(rename = "ticket.updated")]
+    TicketUpdated(ConversationSummary),
+    #[serde(rename = "typing")]
+    Typing(Typing),
+    #[serde(rename = "presence")]
+    Presence(Presence),
+}
+
+/// What changed about a conversation; clients fetch the full view if they need it (it differs
+/// per viewer: unread counts, read watermarks).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConversationSummary {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub status: Status,
+    pub last_seq: i64,
+    pub message_count: i64,
+    #[serde(serialize_with = "time::rfc3339")]
+    pub updated_at: i64,
+}
+
+impl From<&Conversation> for ConversationSummary {
+    fn from(conversation: &Conversation) -> Self {
+        ConversationSummary {
+            id: conversation.id.clone(),
+            kind: conversation.kind.as_str(),
+            status: conversation.status,
+            last_seq: conversation.last_seq,
+            message_count: conversation.message_count,
+            updated_at: conversation.updated_at,
+        }
+    }
+}
+
+/// A side of a conversation read up to `lastReadSeq`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReadReceipt {
+    pub conversation_id: String,
+    pub user_id: String,
+    pub last_read_seq: i64,
+    pub unread_count: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Typing {
+    pub conversation_id: String,
+    pub user_id: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Presence {
+    pub user_id: String,
+    pub online: bool,
+}
+
+/// Who receives an event: named users, plus (optionally) every connected staff member or every
+/// moderator and above of the resource, minus one user (the typist of a typing event).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Audience {
+    pub resource_id: String,
+    pub users: Vec<String>,
+    /// Every elevated user (staff and above): ticket events.
+    pub staff: bool,
+    /// Every moderator and above: they may read any P2P conversation.
+    pub moderators: bool,
+    pub except: Option<String>,
+}
+
+impl Audience {
+    /// Everyone who may see `conversation` (contract §4 and §5).
+    pub fn of(conversation: &Conversation) -> Audience {
+        let mut users = vec![conversation.participant_one.clone()];
+        users.extend(conversation.participant_two.clone());
+        Audience {
+            resource_id: conversation.resource_id.clone(),
+            users,
+            staff: conversation.kind == Kind::Support,
+            moderators: conversation.kind == Kind::P2p,
+            except: None,
+        }
+    }
+
+    pub fn except(mut self, user_id: &str) -> Audience {
+        self.except = Some(user_id.to_owned());
+        self
+    }
+}
