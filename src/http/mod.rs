@@ -36,6 +36,8 @@ pub fn router(state: AppState) -> Router {
             OpenApiRouter::new()
                 .merge(routes::resources::router())
                 .merge(routes::users::router())
+                .merge(routes::user_admin::router())
+                .merge(routes::presence::router())
                 .merge(routes::p2p::router())
                 .merge(routes::support::router())
                 .merge(routes::admin::router())

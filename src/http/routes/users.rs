@@ -2,29 +2,26 @@
 
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::app::AppState;
 use crate::domain::id::new_id;
-use crate::domain::page::{Page, PageQuery};
 use crate::domain::resource::TokenIssuance;
 use crate::domain::role::{Permissions, PermissionsPatch, Role};
 use crate::domain::time::{self, now_ms};
 use crate::domain::user::{validate_email, validate_username, PublicUser, User};
 use crate::error::{AppError, ErrorBody};
 use crate::http::envelope::{Created, Data, Envelope};
-use crate::http::extract::{Caller, Json, Path, Query, Tenant};
-use crate::store::{NewUser, UserPatch};
+use crate::http::extract::{Caller, Json, Path, Tenant};
+use crate::store::NewUser;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(create_user, list_users))
+        .routes(routes!(create_user))
         .routes(routes!(issue_chat_token))
         .routes(routes!(get_me))
-        .routes(routes!(get_user, update_user))
-        .routes(routes!(revoke_tokens))
-        .routes(routes!(get_presence))
+        .routes(routes!(get_user))
 }
 
 /// `POST /users` body.
@@ -243,234 +240,4 @@ async fn get_user(
     } else {
         Ok(Data(UserView::Public(user.into())))
     }
-}
-
-/// When a user's tokens were revoked.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct RevokedTokens {
-    pub user_id: String,
-    #[serde(serialize_with = "time::rfc3339")]
-    #[schema(value_type = String, format = DateTime)]
-    pub revoked_at: i64,
-}
-
-/// Revoke every chat token issued to a user so far; they get 401 `invalid_token` from now on.
-///
-/// Allowed with `x-api-secret`, for the user themself, and for an admin (users up to moderator) or
-/// superadmin.
-#[utoipa::path(post, path = "/users/{id}/revoke-tokens", tag = "users",
-    params(("id" = String, Path)),
-    security(("apiKey" = [], "apiSecret" = []), ("apiKey" = [], "bearer" = [])),
-    responses(
-        (status = 200, body = Envelope<RevokedTokens>),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody),
-    ))]
-async fn revoke_tokens(
-    State(state): State<AppState>,
-    tenant: Tenant,
-    caller: Option<Caller>,
-    Path(id): Path<String>,
-) -> Result<Data<RevokedTokens>, AppError> {
-    let resource_id = &tenant.resource.resource_id;
-    let target = state
-        .store
-        .find_user(resource_id, &id)
-        .await?
-        .ok_or(AppError::NotFound("user"))?;
-    let is_self = caller
-        .as_ref()
-        .is_some_and(|caller| caller.user.id == target.id);
-    if !is_self && !Manager::of(&tenant, caller.as_ref())?.may_manage(target.role) {
-        return Err(AppError::forbidden(
-            "only an admin above this user's role may revoke their tokens",
-        ));
-    }
-    let at = now_ms();
-    if !state.store.revoke_user_tokens(resource_id, &id, at).await? {
-        return Err(AppError::NotFound("user"));
-    }
-    Ok(Data(RevokedTokens {
-        user_id: id,
-        revoked_at: at,
-    }))
-}
-
-/// Who administers users: the site's server (with the secret) or an admin or superadmin.
-enum Manager {
-    Secret,
-    Role(Role),
-}
-
-impl Manager {
-    fn of(tenant: &Tenant, caller: Option<&Caller>) -> Result<Manager, AppError> {
-        if tenant.has_secret {
-            return Ok(Manager::Secret);
-        }
-        match caller {
-            Some(caller) if caller.user.role >= Role::Admin => Ok(Manager::Role(caller.user.role)),
-            Some(_) => Err(AppError::forbidden(
-                "user administration is for admins and superadmins",
-            )),
-            None => Err(AppError::secret_required(
-                "user administration needs x-api-secret or an admin's chat token",
-            )),
-        }
-    }
-
-    fn may_manage(&self, role: Role) -> bool {
-        match self {
-            Manager::Secret => true,
-            Manager::Role(own) => own.may_manage(role),
-        }
-    }
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct UserQuery {
-    pub page: Option<i64>,
-    pub limit: Option<i64>,
-    pub role: Option<Role>,
-    /// Case-insensitive part of the username or email (1..100 characters).
-    pub q: Option<String>,
-}
-
-/// List and search the resource's users, newest first (admins, superadmins, or the secret).
-#[utoipa::path(get, path = "/users", tag = "users",
-    security(("apiKey" = [], "bearer" = []), ("apiKey" = [], "apiSecret" = [])),
-    params(UserQuery),
-    responses(
-        (status = 200, body = Envelope<Page<User>>),
-        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody),
-    ))]
-async fn list_users(
-    State(state): State<AppState>,
-    tenant: Tenant,
-    caller: Option<Caller>,
-    Query(query): Query<UserQuery>,
-) -> Result<Data<Page<User>>, AppError> {
-    Manager::of(&tenant, caller.as_ref())?;
-    let page = PageQuery::check(query.page, query.limit)?;
-    let search = query.q.as_deref().filter(|q| !q.is_empty());
-    if search.is_some_and(|q| q.chars().count() > 100) {
-        return Err(AppError::invalid_query("q must be at most 100 characters"));
-    }
-    let (users, total) = state
-        .store
-        .list_users(&tenant.resource.resource_id, query.role, search, page)
-        .await?;
-    Ok(Data(Page::new(users, total, page)))
-}
-
-/// `PATCH /users/:id` body.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct UpdateUser {
-    pub role: Option<Role>,
-    /// Merged into the current flags (elevated roles only).
-    pub permissions: Option<PermissionsPatch>,
-}
-
-/// Change a user's role and permissions; it applies to their very next request.
-///
-/// A superadmin manages every role, an admin users up to moderator (and cannot promote beyond
-/// it); nobody edits a stronger role. Demoting to `user` resets the permissions to the defaults.
-#[utoipa::path(patch, path = "/users/{id}", tag = "users",
-    params(("id" = String, Path)),
-    security(("apiKey" = [], "bearer" = []), ("apiKey" = [], "apiSecret" = [])),
-    request_body = UpdateUser,
-    responses(
-        (status = 200, body = Envelope<User>),
-        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-    ))]
-async fn update_user(
-    State(state): State<AppState>,
-    tenant: Tenant,
-    caller: Option<Caller>,
-    Path(id): Path<String>,
-    Json(body): Json<UpdateUser>,
-) -> Result<Data<User>, AppError> {
-    let manager = Manager::of(&tenant, caller.as_ref())?;
-    let resource_id = &tenant.resource.resource_id;
-    let target = state
-        .store
-        .find_user(resource_id, &id)
-        .await?
-        .ok_or(AppError::NotFound("user"))?;
-    let role = body.role.unwrap_or(target.role);
-    if !manager.may_manage(target.role) || !manager.may_manage(role) {
-        return Err(AppError::forbidden(
-            "an admin manages users up to moderator; only a superadmin manages admins",
-        ));
-    }
-    let permissions = match (role, body.permissions) {
-        (Role::User, Some(_)) => {
-            return Err(AppError::bad_request(
-                "permissions may only be given for elevated roles",
-            ))
-        }
-        (Role::User, None) => Permissions::default(),
-        (_, patch) => target.permissions.merged(patch.unwrap_or_default()),
-    };
-    let patch = UserPatch {
-        role,
-        permissions,
-        updated_at: now_ms(),
-    };
-    let user = state
-        .store
-        .update_user(resource_id, &id, patch)
-        .await?
-        .ok_or(AppError::NotFound("user"))?;
-    Ok(Data(user))
-}
-
-/// Whether a user is connected.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct PresenceView {
-    pub user_id: String,
-    pub online: bool,
-    /// When they were last connected (`null` if never).
-    #[serde(serialize_with = "time::rfc3339_opt")]
-    #[schema(value_type = Option<String>, format = DateTime)]
-    pub last_seen_at: Option<i64>,
-}
-
-/// A user's presence, for users who share a P2P conversation with them, themselves, and
-/// elevated roles (others get 404, as for the conversation).
-#[utoipa::path(get, path = "/users/{id}/presence", tag = "realtime",
-    params(("id" = String, Path)),
-    security(("apiKey" = [], "bearer" = [])),
-    responses(
-        (status = 200, body = Envelope<PresenceView>),
-        (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
-    ))]
-async fn get_presence(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-) -> Result<Data<PresenceView>, AppError> {
-    let resource_id = caller.resource_id();
-    let may_see = caller.user.id == id
-        || caller.user.role.is_elevated()
-        || state
-            .store
-            .share_p2p(resource_id, &caller.user.id, &id)
-            .await?;
-    let online_until = match may_see {
-        true => state.store.online_until(resource_id, &id).await?,
-        false => None,
-    };
-    let online_until = online_until.ok_or(AppError::NotFound("user"))?;
-    let now = now_ms();
-    Ok(Data(PresenceView {
-        user_id: id,
-        online: online_until > now,
-        last_seen_at: (online_until > 0).then_some(online_until.min(now)),
-    }))
 }

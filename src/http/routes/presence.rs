@@ -1,0 +1,62 @@
+//! Presence: whether a user is connected to the real-time API.
+
+use axum::extract::State;
+use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::app::AppState;
+use crate::domain::time::{self, now_ms};
+use crate::error::{AppError, ErrorBody};
+use crate::http::envelope::{Data, Envelope};
+use crate::http::extract::{Caller, Path};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(get_presence))
+}
+
+/// Whether a user is connected.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PresenceView {
+    pub user_id: String,
+    pub online: bool,
+    /// When they were last connected (`null` if never).
+    #[serde(serialize_with = "time::rfc3339_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub last_seen_at: Option<i64>,
+}
+
+/// A user's presence, for users who share a P2P conversation with them, themselves, and
+/// elevated roles (others get 404, as for the conversation).
+#[utoipa::path(get, path = "/users/{id}/presence", tag = "realtime",
+    params(("id" = String, Path)),
+    security(("apiKey" = [], "bearer" = [])),
+    responses(
+        (status = 200, body = Envelope<PresenceView>),
+        (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+    ))]
+async fn get_presence(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Data<PresenceView>, AppError> {
+    let resource_id = caller.resource_id();
+    let may_see = caller.user.id == id
+        || caller.user.role.is_elevated()
+        || state
+            .store
+            .share_p2p(resource_id, &caller.user.id, &id)
+            .await?;
+    let online_until = match may_see {
+        true => state.store.online_until(resource_id, &id).await?,
+        false => None,
+    };
+    let online_until = online_until.ok_or(AppError::NotFound("user"))?;
+    let now = now_ms();
+    Ok(Data(PresenceView {
+        user_id: id,
+        online: online_until > now,
+        last_seen_at: (online_until > 0).then_some(online_until.min(now)),
+    }))
+}
