@@ -85,7 +85,12 @@ impl Hub {
 
     /// Whether the user has a connection on this node.
     pub fn is_connected(&self, user_id: &str) -> bool {
-        self.lock().connections.contains_key(user_id)
+        self.connections_of(user_id) > 0
+    }
+
+    /// How many connections the user has on this node.
+    pub fn connections_of(&self, user_id: &str) -> usize {
+        self.lock().connections.get(user_id).map_or(0, Vec::len)
     }
 
     /// Hands `json` to every connection of the audience, each user once.

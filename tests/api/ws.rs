@@ -425,3 +425,45 @@ async fn events_cross_server_processes_through_nats() {
     let event = next_event(&mut alice_on_b).await;
     assert_eq!(event["data"]["id"], second.data(201)["id"]);
 }
+
+#[tokio::test]
+async fn one_user_may_not_open_unbounded_sockets() {
+    let app = TestApp::spawn().await;
+    let site = app.resource("site.com", false).await;
+    let alice = app.user(&site, "alice", "user").await;
+    let mut sockets = Vec::new();
+    for _ in 0..32 {
+        sockets.push(connect(&app, &alice).await);
+    }
+    let url = format!(
+        "{}/api/v1/ws?token={}&apiKey={}",
+        app.base.replace("http://", "ws://"),
+        alice.token,
+        alice.api_key
+    );
+    match tokio_tungstenite::connect_async(url).await {
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
+            assert_eq!(response.status(), 403)
+        }
+        other => panic!("the 33rd socket was not refused: {:?}", other.map(|_| ())),
+    }
+    sockets.pop();
+    // Closing one frees a place once the server has seen the close.
+    let retry = async {
+        loop {
+            let url = format!(
+                "{}/api/v1/ws?token={}&apiKey={}",
+                app.base.replace("http://", "ws://"),
+                alice.token,
+                alice.api_key
+            );
+            if tokio_tungstenite::connect_async(url).await.is_ok() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(5), retry)
+        .await
+        .expect("a place was freed");
+}

@@ -21,6 +21,9 @@ use crate::error::{AppError, ErrorBody};
 use crate::http::extract::{Caller, Query, Tenant};
 use crate::realtime::event::{Audience, Event, Presence, Typing};
 
+/// Sockets one user may hold open on one server process (tabs, devices); more is abuse.
+const MAX_CONNECTIONS_PER_USER: usize = 32;
+
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(connect))
 }
@@ -57,6 +60,11 @@ async fn connect(
         .token
         .ok_or_else(|| AppError::unauthorized("?token=<chatToken> is required", "missing_token"))?;
     let caller = Caller::from_token(&token, tenant, &state).await?;
+    if state.hub.connections_of(&caller.user.id) >= MAX_CONNECTIONS_PER_USER {
+        return Err(AppError::forbidden(
+            "too many open connections for this user on this server",
+        ));
+    }
     let upgrade = upgrade.map_err(|_| AppError::BadRequest {
         message: "this route only upgrades to a WebSocket".into(),
         code: "websocket_required",
