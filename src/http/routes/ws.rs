@@ -112,21 +112,8 @@ async fn session(state: AppState, mut user: User, mut socket: WebSocket) {
                 None => break,
             },
             _ = heartbeat.tick() => {
-                if awaiting_pong {
+                if awaiting_pong || !recheck(&state, &mut user).await {
                     break;
-                }
-                match state.store.find_user(&user.resource_id, &user.id).await {
-                    Ok(Some(fresh)) if fresh.token_version == user.token_version => {
-                        state.hub.set_role(&fresh.resource_id, &fresh.id, fresh.role);
-                        user = fresh;
-                    }
-                    // Revoked or deleted: the session ends with the token.
-                    Ok(_) => break,
-                    Err(error) => tracing::warn!(%error, "heartbeat could not re-check the user"),
-                }
-                let until = now_ms() + 2 * state.heartbeat.as_millis() as i64;
-                if let Err(error) = state.store.set_online_until(&user.id, until).await {
-                    tracing::warn!(%error, "presence not refreshed");
                 }
                 if socket.send(Message::Ping(Bytes::new())).await.is_err() {
                     break;
@@ -141,10 +128,38 @@ async fn session(state: AppState, mut user: User, mut socket: WebSocket) {
     }
 }
 
+/// At each heartbeat: re-reads the user (a revoked token or a deleted user ends the session, a
+/// role change applies to the events it gets) and refreshes their presence. `false` ends it.
+async fn recheck(state: &AppState, user: &mut User) -> bool {
+    match state.store.find_user(&user.resource_id, &user.id).await {
+        Ok(Some(fresh)) if fresh.token_version == user.token_version => {
+            state
+                .hub
+                .set_role(&fresh.resource_id, &fresh.id, fresh.role);
+            *user = fresh;
+        }
+        Ok(_) => return false,
+        Err(error) => tracing::warn!(%error, "heartbeat could not re-check the user"),
+    }
+    if let Err(error) = state
+        .store
+        .set_online_until(&user.id, online_deadline(state))
+        .await
+    {
+        tracing::warn!(%error, "presence not refreshed");
+    }
+    true
+}
+
+/// Online lasts two heartbeats past the last sign of life.
+fn online_deadline(state: &AppState) -> i64 {
+    now_ms() + 2 * state.heartbeat.as_millis() as i64
+}
+
 /// Tells the user's chat partners that they came online or went offline, and records it.
 async fn announce_presence(state: &AppState, user: &User, online: bool) {
     let until = if online {
-        now_ms() + 2 * state.heartbeat.as_millis() as i64
+        online_deadline(state)
     } else {
         now_ms()
     };
