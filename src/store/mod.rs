@@ -32,13 +32,6 @@ pub use users::{NewUser, UserPatch};
 pub struct Store {
     read: AnyPool,
     write: AnyPool,
-    backend: Backend,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
 }
 
 /// SQLite durability: `FULL` makes every acknowledged commit survive power loss.
@@ -63,7 +56,6 @@ impl Store {
             Store {
                 read: pool.clone(),
                 write: pool,
-                backend: Backend::Postgres,
             }
         } else {
             anyhow::bail!("unsupported database URL: use sqlite://... or postgres://...");
@@ -106,15 +98,7 @@ impl Store {
         };
         let write = pool(1).await.context("opening the SQLite database")?;
         let read = pool(4).await.context("opening the SQLite database")?;
-        Ok(Store {
-            read,
-            write,
-            backend: Backend::Sqlite,
-        })
-    }
-
-    pub fn backend(&self) -> Backend {
-        self.backend
+        Ok(Store { read, write })
     }
 
     /// Whether the database answers (for `/readyz`).
