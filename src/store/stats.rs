@@ -32,6 +32,14 @@ impl StatsDelta {
     }
 }
 
+/// A resource's counters, summed over their shards.
+struct Counters {
+    users: i64,
+    conversations: ConversationTotals,
+    messages: i64,
+    unread_messages: i64,
+}
+
 /// Conversations of a resource by kind and status.
 pub(super) struct ConversationTotals {
     /// Active, archived.
@@ -181,21 +189,7 @@ impl Store {
     /// The resource's statistics at `now`: a sum over at most 16 counter rows, one over at most
     /// 24 hours of five-minute buckets, and one indexed range count of recently active users.
     pub async fn stats(&self, resource_id: &str, now: i64) -> Result<Stats, AppError> {
-        // PostgreSQL sums bigints to numeric, which the Any driver cannot decode: cast back.
-        let row = sqlx::query(
-            "select cast(coalesce(sum(users), 0) as bigint) as users,
-                 cast(coalesce(sum(p2p_conversations), 0) as bigint) as p2p,
-                 cast(coalesce(sum(tickets_open), 0) as bigint) as open,
-                 cast(coalesce(sum(tickets_pending), 0) as bigint) as pending,
-                 cast(coalesce(sum(tickets_resolved), 0) as bigint) as resolved,
-                 cast(coalesce(sum(tickets_closed), 0) as bigint) as closed,
-                 cast(coalesce(sum(messages), 0) as bigint) as messages,
-                 cast(coalesce(sum(unread_messages), 0) as bigint) as unread
-             from resource_stats where resource_id = $1",
-        )
-        .bind(resource_id)
-        .fetch_one(&self.read)
-        .await?;
+        let counters = self.counters(resource_id).await?;
         let messages_last_24h: i64 = sqlx::query_scalar(
             "select cast(coalesce(sum(messages), 0) as bigint) from resource_activity
              where resource_id = $1 and bucket > $2",
@@ -211,57 +205,65 @@ impl Store {
         .bind(now - DAY)
         .fetch_one(&self.read)
         .await?;
-        let p2p: i64 = row.try_get("p2p")?;
-        let tickets: [i64; 4] = [
-            row.try_get("open")?,
-            row.try_get("pending")?,
-            row.try_get("resolved")?,
-            row.try_get("closed")?,
-        ];
-        let support_tickets = tickets.iter().sum();
+        let totals = &counters.conversations;
+        let p2p_conversations = totals.matching(Some(Kind::P2p), None);
+        let support_tickets = totals.matching(Some(Kind::Support), None);
         Ok(Stats {
-            total_users: row.try_get("users")?,
-            total_conversations: p2p + support_tickets,
-            p2p_conversations: p2p,
+            total_users: counters.users,
+            total_conversations: p2p_conversations + support_tickets,
+            p2p_conversations,
             support_tickets,
-            open_tickets: tickets[0],
-            pending_tickets: tickets[1],
-            resolved_tickets: tickets[2],
-            closed_tickets: tickets[3],
-            total_messages: row.try_get("messages")?,
-            unread_messages: row.try_get("unread")?,
+            open_tickets: totals.tickets[0],
+            pending_tickets: totals.tickets[1],
+            resolved_tickets: totals.tickets[2],
+            closed_tickets: totals.tickets[3],
+            total_messages: counters.messages,
+            unread_messages: counters.unread_messages,
             messages_last_24h,
             active_users_last_24h,
         })
     }
 
-    /// How many conversations of the resource there are, by kind and status, from the
-    /// counters.
+    /// How many conversations of the resource there are, by kind and status.
     pub(super) async fn conversation_totals(
         &self,
         resource_id: &str,
     ) -> Result<ConversationTotals, AppError> {
+        Ok(self.counters(resource_id).await?.conversations)
+    }
+
+    /// The resource's counters, added up over their shards.
+    async fn counters(&self, resource_id: &str) -> Result<Counters, AppError> {
+        // PostgreSQL sums bigints to numeric, which the Any driver cannot decode: cast back.
         let row = sqlx::query(
-            "select cast(coalesce(sum(p2p_conversations), 0) as bigint) as p2p,
+            "select cast(coalesce(sum(users), 0) as bigint) as users,
+                 cast(coalesce(sum(p2p_conversations), 0) as bigint) as p2p,
                  cast(coalesce(sum(p2p_archived), 0) as bigint) as archived,
                  cast(coalesce(sum(tickets_open), 0) as bigint) as open,
                  cast(coalesce(sum(tickets_pending), 0) as bigint) as pending,
                  cast(coalesce(sum(tickets_resolved), 0) as bigint) as resolved,
-                 cast(coalesce(sum(tickets_closed), 0) as bigint) as closed
+                 cast(coalesce(sum(tickets_closed), 0) as bigint) as closed,
+                 cast(coalesce(sum(messages), 0) as bigint) as messages,
+                 cast(coalesce(sum(unread_messages), 0) as bigint) as unread
              from resource_stats where resource_id = $1",
         )
         .bind(resource_id)
         .fetch_one(&self.read)
         .await?;
         let archived: i64 = row.try_get("archived")?;
-        Ok(ConversationTotals {
-            p2p: [row.try_get::<i64, _>("p2p")? - archived, archived],
-            tickets: [
-                row.try_get("open")?,
-                row.try_get("pending")?,
-                row.try_get("resolved")?,
-                row.try_get("closed")?,
-            ],
+        Ok(Counters {
+            users: row.try_get("users")?,
+            conversations: ConversationTotals {
+                p2p: [row.try_get::<i64, _>("p2p")? - archived, archived],
+                tickets: [
+                    row.try_get("open")?,
+                    row.try_get("pending")?,
+                    row.try_get("resolved")?,
+                    row.try_get("closed")?,
+                ],
+            },
+            messages: row.try_get("messages")?,
+            unread_messages: row.try_get("unread")?,
         })
     }
 
