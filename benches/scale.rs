@@ -235,8 +235,7 @@ fn message_id(conversation: i64, seq: i64, per_conversation: i64) -> String {
 /// Bulk-loads users, conversations, messages and the counters that the server would have kept,
 /// with SQLite's recursive CTEs (seconds instead of a million API calls).
 async fn seed(url: &str, conversations: i64, per_conversation: i64) -> anyhow::Result<()> {
-    use sqlx::{Connection, Executor};
-    let mut conn = sqlx::SqliteConnection::connect(url).await?;
+    let path = url.strip_prefix("sqlite://").unwrap_or(url).to_owned();
     let now = now_ms();
     let day_ago = now - 24 * 3_600_000;
     let statements = [
@@ -257,19 +256,22 @@ async fn seed(url: &str, conversations: i64, per_conversation: i64) -> anyhow::R
                              else 6 + i - {conversations} end from n)
              insert into conversations (id, resource_id, kind, status, participant_one,
                  participant_two, user_lo, user_hi, unread_two, read_seq_one, message_count,
-                 last_seq, last_message_id, last_message_at, last_activity_at, created_at, updated_at)
+                 last_seq, sent_one, last_message_id, last_message_at, last_activity_at, created_at,
+                 updated_at)
              select printf('%024x', 8589934592 + i), 'bench.com', 'p2p', 'active',
                  printf('%024x', 4294967296 + a), printf('%024x', 4294967296 + b),
                  printf('%024x', 4294967296 + min(a, b)), printf('%024x', 4294967296 + max(a, b)),
                  {per_conversation}, {per_conversation}, {per_conversation}, {per_conversation},
-                 printf('%024x', 12884901888 + i * {per_conversation} + {per_conversation} - 1),
+                 {per_conversation}, printf('%024x', 12884901888 + i * {per_conversation} + {per_conversation} - 1),
                  {day_ago} + i, {day_ago} + i, {day_ago}, {day_ago} + i from pairs"
         ),
         format!(
             "with recursive n(i) as (select 0 union all select i + 1 from n where i < {conversations} * {per_conversation} - 1)
-             insert into messages (id, conversation_id, seq, sender_id, sender_side, text, created_at)
+             insert into messages (id, conversation_id, seq, sender_id, sender_side, text, created_at,
+                 sent_one)
              select printf('%024x', 12884901888 + i), printf('%024x', 8589934592 + i / {per_conversation}),
-                 i % {per_conversation} + 1, c.participant_one, 1, 'message number ' || i, {day_ago} + i
+                 i % {per_conversation} + 1, c.participant_one, 1, 'message number ' || i, {day_ago} + i,
+                 i % {per_conversation} + 1
              from n join conversations c on c.id = printf('%024x', 8589934592 + i / {per_conversation})"
         ),
         format!(
@@ -284,8 +286,12 @@ async fn seed(url: &str, conversations: i64, per_conversation: i64) -> anyhow::R
              select 'bench.com', {now} / 300000 - i / 16, i % 16, 1 from m"
         ),
     ];
-    for statement in statements {
-        conn.execute(statement.as_str()).await?;
-    }
-    Ok(())
+    tokio::task::spawn_blocking(move || {
+        let conn = rusqlite::Connection::open(path)?;
+        for statement in statements {
+            conn.execute_batch(&statement)?;
+        }
+        anyhow::Ok(())
+    })
+    .await?
 }

@@ -43,6 +43,16 @@ pub enum AppError {
     /// 429: over a rate limit; the client may retry after this many seconds.
     #[error("rate limit exceeded, retry in {retry_after} s")]
     RateLimited { retry_after: u64 },
+    /// 503: too many requests are waiting for the database; retry shortly.
+    #[error("the server is overloaded; retry in a second")]
+    Overloaded,
+    /// 503: the database's disk is full; nothing of this request was stored.
+    #[error("storage is full; nothing was stored, retry later")]
+    StorageFull,
+    /// 503: the database failed (disk error, lost connection); nothing of this request was
+    /// stored.
+    #[error("storage is unavailable; nothing was stored, retry later")]
+    StorageUnavailable(String),
     /// 503: the request took longer than the server allows.
     #[error("the request took too long; try again")]
     Timeout,
@@ -98,7 +108,10 @@ impl AppError {
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Timeout => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Timeout
+            | AppError::Overloaded
+            | AppError::StorageFull
+            | AppError::StorageUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -114,6 +127,9 @@ impl AppError {
             AppError::PayloadTooLarge => "payload_too_large",
             AppError::RateLimited { .. } => "rate_limited",
             AppError::Timeout => "timeout",
+            AppError::Overloaded => "overloaded",
+            AppError::StorageFull => "storage_full",
+            AppError::StorageUnavailable(_) => "storage_unavailable",
             AppError::Internal(_) => "internal_error",
         }
     }
@@ -132,8 +148,10 @@ pub struct ErrorBody {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        if let AppError::Internal(error) = &self {
-            tracing::error!(error = ?error, "request failed");
+        match &self {
+            AppError::Internal(error) => tracing::error!(error = ?error, "request failed"),
+            AppError::StorageUnavailable(cause) => tracing::error!(%cause, "storage failed"),
+            _ => {}
         }
         let body = ErrorBody {
             success: false,
@@ -141,24 +159,17 @@ impl IntoResponse for AppError {
             code: self.code(),
         };
         let mut response = (self.status(), axum::Json(body)).into_response();
-        if let AppError::RateLimited { retry_after } = self {
+        let retry_after = match self {
+            AppError::RateLimited { retry_after } => Some(retry_after),
+            AppError::Overloaded => Some(1),
+            AppError::StorageFull | AppError::StorageUnavailable(_) => Some(5),
+            _ => None,
+        };
+        if let Some(seconds) = retry_after {
             response
                 .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
         response
-    }
-}
-
-impl From<sqlx::Error> for AppError {
-    fn from(error: sqlx::Error) -> Self {
-        let unique = error
-            .as_database_error()
-            .is_some_and(|e| e.is_unique_violation());
-        if unique {
-            AppError::Conflict("already exists".into())
-        } else {
-            AppError::internal(error)
-        }
     }
 }

@@ -53,7 +53,7 @@ pub async fn create_resource(
         .try_for_each(|origin| validate_origin(origin))?;
     let keys = KeyPair::generate();
     let resource = store
-        .insert_resource(&NewResource {
+        .insert_resource(NewResource {
             resource_id: request.resource_id,
             api_key_hash: keys.api_key_hash,
             secret_hash: keys.secret_hash,

@@ -144,11 +144,12 @@ impl Side {
         }
     }
 
-    pub fn from_number(n: i64) -> Side {
-        if n == 2 {
-            Side::Two
-        } else {
-            Side::One
+    /// The side stored as `n`; `None` for anything but 1 and 2.
+    pub fn from_number(n: i64) -> Option<Side> {
+        match n {
+            1 => Some(Side::One),
+            2 => Some(Side::Two),
+            _ => None,
         }
     }
 }

@@ -1,13 +1,10 @@
 //! Conversations of both kinds: the row mapping, look-ups, lists and P2P creation.
 
-use sqlx::any::AnyRow;
-use sqlx::{FromRow, Row};
-
-use super::messages::lock_conversation;
-use super::stats::{add_stats, ConversationTotals, StatsDelta};
+use super::db::{params, Db, DbError, DbExt, FromRow, Row};
+use super::messages::{decode_message, lock_conversation};
+use super::stats::{conversation_totals, ConversationTotals, StatsDelta};
 use super::Store;
-use crate::domain::conversation::{Conversation, Kind, Priority, Side, Status, TicketFields};
-use crate::domain::message::StoredMessage;
+use crate::domain::conversation::{Conversation, Kind, Priority, Status, TicketFields};
 use crate::domain::page::PageRequest;
 use crate::error::AppError;
 
@@ -22,9 +19,8 @@ macro_rules! select_conversation {
                 c.unread_one, c.unread_two, c.read_seq_one, c.read_seq_two, c.message_count,
                 c.last_seq, c.last_message_at, c.subject, c.priority, c.category, c.assignee_id,
                 c.created_at, c.updated_at,
-                m.id as m_id, m.seq as m_seq, m.sender_id as m_sender_id,
-                m.sender_side as m_sender_side, m.text as m_text, m.created_at as m_created_at,
-                m.edited_at as m_edited_at, m.deleted_at as m_deleted_at
+                m.id, m.conversation_id, m.seq, m.sender_id, m.sender_side, m.text,
+                m.created_at, m.edited_at, m.deleted_at
              from ",
             $source,
             " c left join messages m on m.id = c.last_message_id ",
@@ -44,17 +40,17 @@ macro_rules! user_branches {
             $select,
             " from conversations
                where participant_one = $1 and resource_id = $2 and kind = 'p2p'
-                 and ($3 is null or $3 = 'p2p') and ($4 is null or status = $4)
+                 and (cast($3 as text) is null or $3 = 'p2p') and (cast($4 as text) is null or status = $4)
              union all ",
             $select,
             " from conversations
                where participant_one = $1 and resource_id = $2 and kind = 'support'
-                 and ($3 is null or $3 = 'support') and ($4 is null or status = $4)
+                 and (cast($3 as text) is null or $3 = 'support') and (cast($4 as text) is null or status = $4)
              union all ",
             $select,
             " from conversations
                where participant_two = $1 and resource_id = $2 and kind = 'p2p'
-                 and ($3 is null or $3 = 'p2p') and ($4 is null or status = $4)"
+                 and (cast($3 as text) is null or $3 = 'p2p') and (cast($4 as text) is null or status = $4)"
         )
     };
 }
@@ -88,16 +84,16 @@ macro_rules! count_user_conversations {
 macro_rules! staff_view {
     () => {
         "(select * from conversations
-            where resource_id = $1 and kind = 'support' and ($2 is null or $2 = 'support')
-              and ($3 is null or status = $3)
+            where resource_id = $1 and kind = 'support' and (cast($2 as text) is null or $2 = 'support')
+              and (cast($3 as text) is null or status = $3)
           union all
           select * from conversations
             where participant_one = $4 and resource_id = $1 and kind = 'p2p'
-              and ($2 is null or $2 = 'p2p') and ($3 is null or status = $3)
+              and (cast($2 as text) is null or $2 = 'p2p') and (cast($3 as text) is null or status = $3)
           union all
           select * from conversations
             where participant_two = $4 and resource_id = $1 and kind = 'p2p'
-              and ($2 is null or $2 = 'p2p') and ($3 is null or status = $3)
+              and (cast($2 as text) is null or $2 = 'p2p') and (cast($3 as text) is null or status = $3)
           order by last_activity_at desc, id desc limit $5 offset $6)"
     };
 }
@@ -113,58 +109,55 @@ pub struct AdminFilter<'a> {
     pub p2p_member: Option<&'a str>,
 }
 
-/// Decodes a row of `select_conversation!`.
-impl FromRow<'_, AnyRow> for Conversation {
-    fn from_row(row: &AnyRow) -> Result<Self, sqlx::Error> {
-        let bad = |what: &str| sqlx::Error::Decode(format!("bad {what} in store").into());
-        let id: String = row.try_get("id")?;
-        let kind = Kind::parse(row.try_get("kind")?).ok_or_else(|| bad("kind"))?;
-        let status = Status::parse(row.try_get("status")?).ok_or_else(|| bad("status"))?;
-        let last_message = match row.try_get::<Option<String>, _>("m_id")? {
-            Some(message_id) => Some(StoredMessage {
-                id: message_id,
-                conversation_id: id.clone(),
-                seq: row.try_get("m_seq")?,
-                sender_id: row.try_get("m_sender_id")?,
-                sender_side: Side::from_number(row.try_get("m_sender_side")?),
-                text: row.try_get("m_text")?,
-                created_at: row.try_get("m_created_at")?,
-                edited_at: row.try_get("m_edited_at")?,
-                deleted_at: row.try_get("m_deleted_at")?,
-            }),
-            None => None,
-        };
+/// Decodes a row of `select_conversation!`; unknown kinds, statuses and priorities are bad data.
+impl FromRow for Conversation {
+    fn from_row(row: &mut Row) -> Result<Self, DbError> {
+        let id = row.text()?;
+        let resource_id = row.text()?;
+        let kind = row.parsed("kind", Kind::parse)?;
+        let status = row.parsed("status", Status::parse)?;
+        let participant_one = row.text()?;
+        let participant_two = row.opt_text()?;
+        let unread = [row.int()?, row.int()?];
+        let read_seq = [row.int()?, row.int()?];
+        let message_count = row.int()?;
+        let last_seq = row.int()?;
+        let last_message_at = row.opt_int()?;
+        let subject = row.opt_text()?;
+        let priority = row.opt_text()?;
+        let category = row.opt_text()?;
+        let assignee_id = row.opt_text()?;
+        let created_at = row.int()?;
+        let updated_at = row.int()?;
+        let last_message = decode_message(row, Some(&id))?;
         let ticket = match kind {
             Kind::P2p => None,
             Kind::Support => Some(TicketFields {
-                subject: row
-                    .try_get::<Option<String>, _>("subject")?
-                    .unwrap_or_default(),
-                priority: row
-                    .try_get::<Option<String>, _>("priority")?
+                subject: subject.ok_or_else(|| DbError::Decode("ticket without subject".into()))?,
+                priority: priority
                     .as_deref()
                     .and_then(Priority::parse)
-                    .unwrap_or_default(),
-                category: row.try_get("category")?,
-                assignee_id: row.try_get("assignee_id")?,
+                    .ok_or_else(|| DbError::Decode(format!("priority {priority:?}")))?,
+                category,
+                assignee_id,
             }),
         };
         Ok(Conversation {
             id,
-            resource_id: row.try_get("resource_id")?,
+            resource_id,
             kind,
             status,
-            participant_one: row.try_get("participant_one")?,
-            participant_two: row.try_get("participant_two")?,
-            unread: [row.try_get("unread_one")?, row.try_get("unread_two")?],
-            read_seq: [row.try_get("read_seq_one")?, row.try_get("read_seq_two")?],
-            message_count: row.try_get("message_count")?,
-            last_seq: row.try_get("last_seq")?,
-            last_message_at: row.try_get("last_message_at")?,
+            participant_one,
+            participant_two,
+            unread,
+            read_seq,
+            message_count,
+            last_seq,
+            last_message_at,
             last_message,
             ticket,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
+            created_at,
+            updated_at,
         })
     }
 }
@@ -176,14 +169,15 @@ impl Store {
         resource_id: &str,
         id: &str,
     ) -> Result<Option<Conversation>, AppError> {
-        let conversation = sqlx::query_as(select_conversation!(
-            "where c.id = $1 and c.resource_id = $2"
-        ))
-        .bind(id)
-        .bind(resource_id)
-        .fetch_optional(&self.read)
-        .await?;
-        Ok(conversation)
+        let (resource, id) = (resource_id.to_owned(), id.to_owned());
+        self.engine
+            .read(move |db| {
+                Ok(db.optional(
+                    select_conversation!("where c.id = $1 and c.resource_id = $2"),
+                    params![&id, &resource],
+                )?)
+            })
+            .await
     }
 
     /// The P2P conversation of the pair, made now if it did not exist: `(conversation, created)`.
@@ -194,47 +188,41 @@ impl Store {
         id: &str,
         creator: &str,
         other: &str,
-        now: i64,
     ) -> Result<(Conversation, bool), AppError> {
-        let (lo, hi) = if creator < other {
-            (creator, other)
-        } else {
-            (other, creator)
-        };
-        let mut tx = self.write.begin().await?;
-        let inserted = sqlx::query(
-            "insert into conversations (id, resource_id, kind, status, participant_one,
-                 participant_two, user_lo, user_hi, last_activity_at, created_at, updated_at)
-             values ($1, $2, 'p2p', 'active', $3, $4, $5, $6, $7, $7, $7)
-             on conflict (resource_id, user_lo, user_hi) do nothing",
-        )
-        .bind(id)
-        .bind(resource_id)
-        .bind(creator)
-        .bind(other)
-        .bind(lo)
-        .bind(hi)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        let created = inserted.rows_affected() == 1;
-        if created {
-            let delta = StatsDelta {
-                p2p_conversations: 1,
-                ..StatsDelta::default()
-            };
-            add_stats(&mut tx, resource_id, id, delta).await?;
-        }
-        let conversation = sqlx::query_as(select_conversation!(
-            "where c.resource_id = $1 and c.user_lo = $2 and c.user_hi = $3"
-        ))
-        .bind(resource_id)
-        .bind(lo)
-        .bind(hi)
-        .fetch_one(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok((conversation, created))
+        let (resource, id) = (resource_id.to_owned(), id.to_owned());
+        let (creator, other) = (creator.to_owned(), other.to_owned());
+        self.engine
+            .write(move |tx| {
+                let (lo, hi) = if creator < other {
+                    (&creator, &other)
+                } else {
+                    (&other, &creator)
+                };
+                let now = tx.now();
+                let inserted = tx.db.execute(
+                    "insert into conversations (id, resource_id, kind, status, participant_one,
+                         participant_two, user_lo, user_hi, last_activity_at, created_at, updated_at)
+                     values ($1, $2, 'p2p', 'active', $3, $4, $5, $6, $7, $7, $7)
+                     on conflict (resource_id, user_lo, user_hi) do nothing",
+                    params![&id, &resource, &creator, &other, lo, hi, now],
+                )?;
+                let created = inserted == 1;
+                if created {
+                    let delta = StatsDelta {
+                        p2p_conversations: 1,
+                        ..StatsDelta::default()
+                    };
+                    tx.count(&resource, &id, delta);
+                }
+                let conversation = tx.db.one(
+                    select_conversation!(
+                        "where c.resource_id = $1 and c.user_lo = $2 and c.user_hi = $3"
+                    ),
+                    params![&resource, lo, hi],
+                )?;
+                Ok((conversation, created))
+            })
+            .await
     }
 
     /// The users `user_id` has a P2P conversation with (who hears of their presence).
@@ -243,32 +231,35 @@ impl Store {
         resource_id: &str,
         user_id: &str,
     ) -> Result<Vec<String>, AppError> {
-        let partners = sqlx::query_scalar(
-            "select participant_two from conversations
-               where participant_one = $1 and resource_id = $2 and kind = 'p2p'
-             union all
-             select participant_one from conversations
-               where participant_two = $1 and resource_id = $2 and kind = 'p2p'",
-        )
-        .bind(user_id)
-        .bind(resource_id)
-        .fetch_all(&self.read)
-        .await?;
-        Ok(partners)
+        let (resource, user) = (resource_id.to_owned(), user_id.to_owned());
+        self.engine
+            .read(move |db| {
+                Ok(db.all(
+                    "select participant_two from conversations
+                       where participant_one = $1 and resource_id = $2 and kind = 'p2p'
+                     union all
+                     select participant_one from conversations
+                       where participant_two = $1 and resource_id = $2 and kind = 'p2p'",
+                    params![&user, &resource],
+                )?)
+            })
+            .await
     }
 
     /// Whether the two users have a P2P conversation (one index probe on the pair).
     pub async fn share_p2p(&self, resource_id: &str, a: &str, b: &str) -> Result<bool, AppError> {
         let (lo, hi) = if a < b { (a, b) } else { (b, a) };
-        let found: Option<String> = sqlx::query_scalar(
-            "select id from conversations where resource_id = $1 and user_lo = $2 and user_hi = $3",
-        )
-        .bind(resource_id)
-        .bind(lo)
-        .bind(hi)
-        .fetch_optional(&self.read)
-        .await?;
-        Ok(found.is_some())
+        let (resource, lo, hi) = (resource_id.to_owned(), lo.to_owned(), hi.to_owned());
+        self.engine
+            .read(move |db| {
+                let found: Option<String> = db.optional(
+                    "select id from conversations
+                     where resource_id = $1 and user_lo = $2 and user_hi = $3",
+                    params![&resource, &lo, &hi],
+                )?;
+                Ok(found.is_some())
+            })
+            .await
     }
 
     /// One page of `user_id`'s P2P conversations, newest activity first.
@@ -279,8 +270,17 @@ impl Store {
         status: Option<Status>,
         page: PageRequest,
     ) -> Result<(Vec<Conversation>, i64), AppError> {
-        let filter = (Some(Kind::P2p), status);
-        self.list_user_conversations(resource_id, user_id, filter, page)
+        let (resource, user) = (resource_id.to_owned(), user_id.to_owned());
+        self.engine
+            .read(move |db| {
+                Ok(user_conversations(
+                    db,
+                    &resource,
+                    &user,
+                    (Some(Kind::P2p), status),
+                    page,
+                )?)
+            })
             .await
     }
 
@@ -292,124 +292,21 @@ impl Store {
         filter: &AdminFilter<'_>,
         page: PageRequest,
     ) -> Result<(Vec<Conversation>, i64), AppError> {
-        let kind = filter.kind.map(Kind::as_str);
-        let status = filter.status.map(Status::as_str);
-        if let Some(user_id) = filter.participant {
-            // Staff looking at someone else see that user's tickets, never their private chats.
-            let kind = match filter.p2p_member {
-                Some(staff_id) if staff_id != user_id => match filter.kind {
-                    Some(Kind::P2p) => return Ok((Vec::new(), 0)),
-                    _ => Some(Kind::Support),
-                },
-                _ => filter.kind,
-            };
-            return self
-                .list_user_conversations(resource_id, user_id, (kind, filter.status), page)
-                .await;
-        }
-        let totals = self.conversation_totals(resource_id).await?;
-        let Some(staff_id) = filter.p2p_member else {
-            let conversations = sqlx::query_as(concat!(
-                select_conversation!(""),
-                "where c.resource_id = $1 and ($2 is null or c.kind = $2)
-                   and ($3 is null or c.status = $3)
-                 order by c.last_activity_at desc, c.id desc limit $4 offset $5"
-            ))
-            .bind(resource_id)
-            .bind(kind)
-            .bind(status)
-            .bind(page.limit)
-            .bind(page.offset())
-            .fetch_all(&self.read)
-            .await?;
-            return Ok((conversations, totals.matching(filter.kind, filter.status)));
-        };
-        self.list_staff_view(resource_id, staff_id, filter, &totals, page)
+        let resource = resource_id.to_owned();
+        let (kind, status) = (filter.kind, filter.status);
+        let participant = filter.participant.map(str::to_owned);
+        let p2p_member = filter.p2p_member.map(str::to_owned);
+        self.engine
+            .read(move |db| {
+                let filter = AdminFilter {
+                    kind,
+                    status,
+                    participant: participant.as_deref(),
+                    p2p_member: p2p_member.as_deref(),
+                };
+                Ok(admin_list(db, &resource, &filter, page)?)
+            })
             .await
-    }
-
-    /// The admin list as a staff member sees it: every ticket, and their own P2P conversations.
-    async fn list_staff_view(
-        &self,
-        resource_id: &str,
-        staff_id: &str,
-        filter: &AdminFilter<'_>,
-        totals: &ConversationTotals,
-        page: PageRequest,
-    ) -> Result<(Vec<Conversation>, i64), AppError> {
-        let kind = filter.kind.map(Kind::as_str);
-        let status = filter.status.map(Status::as_str);
-        let conversations = sqlx::query_as(select_conversation!(
-            from staff_view!(),
-            "order by c.last_activity_at desc, c.id desc"
-        ))
-        .bind(resource_id)
-        .bind(kind)
-        .bind(status)
-        .bind(staff_id)
-        .bind(page.limit)
-        .bind(page.offset())
-        .fetch_all(&self.read)
-        .await?;
-        let own_p2p = match filter.kind {
-            Some(Kind::Support) => 0,
-            _ => {
-                self.count_user_conversations(resource_id, staff_id, Some("p2p"), status)
-                    .await?
-            }
-        };
-        let tickets = match filter.kind {
-            Some(Kind::P2p) => 0,
-            _ => totals.matching(Some(Kind::Support), filter.status),
-        };
-        let total = tickets + own_p2p;
-        Ok((conversations, total))
-    }
-
-    /// One page of the conversations of `user_id` (as a participant or a ticket's customer),
-    /// optionally of one kind and status, newest activity first.
-    async fn list_user_conversations(
-        &self,
-        resource_id: &str,
-        user_id: &str,
-        (kind, status): (Option<Kind>, Option<Status>),
-        page: PageRequest,
-    ) -> Result<(Vec<Conversation>, i64), AppError> {
-        let kind = kind.map(Kind::as_str);
-        let status = status.map(Status::as_str);
-        let conversations = sqlx::query_as(select_conversation!(
-            from user_conversations!(),
-            "order by c.last_activity_at desc, c.id desc"
-        ))
-        .bind(user_id)
-        .bind(resource_id)
-        .bind(kind)
-        .bind(status)
-        .bind(page.limit)
-        .bind(page.offset())
-        .fetch_all(&self.read)
-        .await?;
-        let total = self
-            .count_user_conversations(resource_id, user_id, kind, status)
-            .await?;
-        Ok((conversations, total))
-    }
-
-    async fn count_user_conversations(
-        &self,
-        resource_id: &str,
-        user_id: &str,
-        kind: Option<&str>,
-        status: Option<&str>,
-    ) -> Result<i64, AppError> {
-        let total = sqlx::query_scalar(count_user_conversations!())
-            .bind(user_id)
-            .bind(resource_id)
-            .bind(kind)
-            .bind(status)
-            .fetch_one(&self.read)
-            .await?;
-        Ok(total)
     }
 
     /// Sets the status of a P2P conversation (archive, unarchive).
@@ -418,27 +315,143 @@ impl Store {
         resource_id: &str,
         id: &str,
         status: Status,
-        now: i64,
-    ) -> Result<(), AppError> {
-        let mut tx = self.write.begin().await?;
-        let locked = lock_conversation(&mut tx, id).await?;
-        if locked.resource_id != resource_id || locked.kind != Kind::P2p {
-            return Err(AppError::NotFound("conversation"));
-        }
-        sqlx::query("update conversations set status = $2, updated_at = $3 where id = $1")
-            .bind(id)
-            .bind(status.as_str())
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        if status != locked.status {
-            let delta = StatsDelta {
-                p2p_archived: if status == Status::Archived { 1 } else { -1 },
-                ..StatsDelta::default()
-            };
-            add_stats(&mut tx, resource_id, id, delta).await?;
-        }
-        tx.commit().await?;
-        Ok(())
+    ) -> Result<Conversation, AppError> {
+        let (resource, id) = (resource_id.to_owned(), id.to_owned());
+        self.engine
+            .write(move |tx| {
+                let mut conversation = lock_conversation(tx.db, &id)?;
+                if conversation.resource_id != resource || conversation.kind != Kind::P2p {
+                    return Err(AppError::NotFound("conversation"));
+                }
+                let now = tx.now();
+                tx.db.execute(
+                    "update conversations set status = $2, updated_at = $3 where id = $1",
+                    params![&id, status.as_str(), now],
+                )?;
+                if status != conversation.status {
+                    let delta = StatsDelta {
+                        p2p_archived: if status == Status::Archived { 1 } else { -1 },
+                        ..StatsDelta::default()
+                    };
+                    tx.count(&resource, &id, delta);
+                }
+                conversation.status = status;
+                conversation.updated_at = now;
+                Ok(conversation)
+            })
+            .await
     }
+}
+
+fn admin_list(
+    db: &mut dyn Db,
+    resource_id: &str,
+    filter: &AdminFilter<'_>,
+    page: PageRequest,
+) -> Result<(Vec<Conversation>, i64), DbError> {
+    let kind = filter.kind.map(Kind::as_str);
+    let status = filter.status.map(Status::as_str);
+    if let Some(user_id) = filter.participant {
+        // Staff looking at someone else see that user's tickets, never their private chats.
+        let kind = match filter.p2p_member {
+            Some(staff_id) if staff_id != user_id => match filter.kind {
+                Some(Kind::P2p) => return Ok((Vec::new(), 0)),
+                _ => Some(Kind::Support),
+            },
+            _ => filter.kind,
+        };
+        return user_conversations(db, resource_id, user_id, (kind, filter.status), page);
+    }
+    let totals = conversation_totals(db, resource_id)?;
+    let Some(staff_id) = filter.p2p_member else {
+        let conversations = db.all(
+            concat!(
+                select_conversation!(""),
+                "where c.resource_id = $1 and (cast($2 as text) is null or c.kind = $2)
+                   and (cast($3 as text) is null or c.status = $3)
+                 order by c.last_activity_at desc, c.id desc limit $4 offset $5"
+            ),
+            params![resource_id, kind, status, page.limit, page.offset()],
+        )?;
+        return Ok((conversations, totals.matching(filter.kind, filter.status)));
+    };
+    staff_view(db, resource_id, staff_id, filter, &totals, page)
+}
+
+/// The admin list as a staff member sees it: every ticket, and their own P2P conversations.
+fn staff_view(
+    db: &mut dyn Db,
+    resource_id: &str,
+    staff_id: &str,
+    filter: &AdminFilter<'_>,
+    totals: &ConversationTotals,
+    page: PageRequest,
+) -> Result<(Vec<Conversation>, i64), DbError> {
+    let kind = filter.kind.map(Kind::as_str);
+    let status = filter.status.map(Status::as_str);
+    let conversations = db.all(
+        select_conversation!(
+            from staff_view!(),
+            "order by c.last_activity_at desc, c.id desc"
+        ),
+        params![
+            resource_id,
+            kind,
+            status,
+            staff_id,
+            page.limit,
+            page.offset()
+        ],
+    )?;
+    let own_p2p = match filter.kind {
+        Some(Kind::Support) => 0,
+        _ => count_user_conversations(db, resource_id, staff_id, Some("p2p"), status)?,
+    };
+    let tickets = match filter.kind {
+        Some(Kind::P2p) => 0,
+        _ => totals.matching(Some(Kind::Support), filter.status),
+    };
+    Ok((conversations, tickets + own_p2p))
+}
+
+/// One page of the conversations of `user_id` (as a participant or a ticket's customer),
+/// optionally of one kind and status, newest activity first.
+fn user_conversations(
+    db: &mut dyn Db,
+    resource_id: &str,
+    user_id: &str,
+    (kind, status): (Option<Kind>, Option<Status>),
+    page: PageRequest,
+) -> Result<(Vec<Conversation>, i64), DbError> {
+    let kind = kind.map(Kind::as_str);
+    let status = status.map(Status::as_str);
+    let conversations = db.all(
+        select_conversation!(
+            from user_conversations!(),
+            "order by c.last_activity_at desc, c.id desc"
+        ),
+        params![
+            user_id,
+            resource_id,
+            kind,
+            status,
+            page.limit,
+            page.offset()
+        ],
+    )?;
+    let total = count_user_conversations(db, resource_id, user_id, kind, status)?;
+    Ok((conversations, total))
+}
+
+fn count_user_conversations(
+    db: &mut dyn Db,
+    resource_id: &str,
+    user_id: &str,
+    kind: Option<&str>,
+    status: Option<&str>,
+) -> Result<i64, DbError> {
+    db.one(
+        count_user_conversations!(),
+        params![user_id, resource_id, kind, status],
+    )
 }

@@ -1,12 +1,12 @@
 //! Messages of both conversation kinds: send (with the counters, atomically), history, read
 //! state, edit and delete.
 
-use sqlx::any::AnyRow;
-use sqlx::{Any, FromRow, Row, Transaction};
-
-use super::stats::{add_stats, record_activity, StatsDelta};
+use super::conversations::select_conversation;
+use super::db::{params, Db, DbError, DbExt, Dialect, FromRow, Row};
+use super::engine::WriteTx;
+use super::stats::StatsDelta;
 use super::Store;
-use crate::domain::conversation::{status_after_reply, Kind, Side, Status};
+use crate::domain::conversation::{status_after_reply, Conversation, Kind, Side, Status};
 use crate::domain::message::StoredMessage;
 use crate::error::AppError;
 
@@ -24,36 +24,58 @@ macro_rules! select_message {
     };
 }
 
-impl FromRow<'_, AnyRow> for StoredMessage {
-    fn from_row(row: &AnyRow) -> Result<Self, sqlx::Error> {
-        Ok(StoredMessage {
-            id: row.try_get("id")?,
-            conversation_id: row.try_get("conversation_id")?,
-            seq: row.try_get("seq")?,
-            sender_id: row.try_get("sender_id")?,
-            sender_side: Side::from_number(row.try_get("sender_side")?),
-            text: row.try_get("text")?,
-            created_at: row.try_get("created_at")?,
-            edited_at: row.try_get("edited_at")?,
-            deleted_at: row.try_get("deleted_at")?,
-        })
+/// Decodes the message columns; with `conversation_id` given, a left join that found nothing
+/// (all nulls) is `None`.
+pub(super) fn decode_message(
+    row: &mut Row,
+    joined_to: Option<&str>,
+) -> Result<Option<StoredMessage>, DbError> {
+    let Some(id) = row.opt_text()? else {
+        if joined_to.is_some() {
+            return Ok(None);
+        }
+        return Err(DbError::Decode("message without id".into()));
+    };
+    let conversation_id = row.text()?;
+    let seq = row.int()?;
+    let sender_id = row.text()?;
+    let side = row.int()?;
+    let sender_side =
+        Side::from_number(side).ok_or_else(|| DbError::Decode(format!("side {side}")))?;
+    Ok(Some(StoredMessage {
+        id,
+        conversation_id,
+        seq,
+        sender_id,
+        sender_side,
+        text: row.text()?,
+        created_at: row.int()?,
+        edited_at: row.opt_int()?,
+        deleted_at: row.opt_int()?,
+    }))
+}
+
+impl FromRow for StoredMessage {
+    fn from_row(row: &mut Row) -> Result<Self, DbError> {
+        decode_message(row, None)?.ok_or_else(|| DbError::Decode("no message".into()))
     }
 }
 
 /// A message to send (validated and authorised by the caller).
-pub struct NewMessage<'a> {
+pub struct NewMessage {
     pub id: String,
-    pub conversation_id: &'a str,
-    pub sender_id: &'a str,
+    pub conversation_id: String,
+    pub sender_id: String,
     pub side: Side,
-    pub text: &'a str,
-    pub client_message_id: Option<&'a str>,
-    pub now: i64,
+    pub text: String,
+    pub client_message_id: Option<String>,
 }
 
-/// What a send did.
+/// What a send did, as committed.
 pub struct Sent {
     pub message: StoredMessage,
+    /// The conversation after the send (seq, counters, status).
+    pub conversation: Conversation,
     /// The message existed already (a retry with the same clientMessageId).
     pub repeated: bool,
 }
@@ -69,41 +91,17 @@ pub enum HistoryFrom {
     After(i64),
 }
 
-/// The state of a conversation row under lock.
-pub(super) struct Locked {
-    pub resource_id: String,
-    pub kind: Kind,
-    pub status: Status,
-    pub last_seq: i64,
-    pub read_seq: [i64; 2],
-    pub unread: [i64; 2],
-}
-
-/// Locks the conversation row for the rest of the transaction (PostgreSQL row lock; SQLite has
-/// one writer anyway) and reads what a write decides on. A no-op update is the portable way to
-/// lock: SQLite has no `select ... for update`.
-pub(super) async fn lock_conversation(
-    tx: &mut Transaction<'_, Any>,
-    conversation_id: &str,
-) -> Result<Locked, AppError> {
-    let row: Option<AnyRow> = sqlx::query(
-        "update conversations set last_seq = last_seq where id = $1
-         returning resource_id, kind, status, last_seq, read_seq_one, read_seq_two, unread_one,
-             unread_two",
-    )
-    .bind(conversation_id)
-    .fetch_optional(&mut **tx)
-    .await?;
-    let row = row.ok_or(AppError::NotFound("conversation"))?;
-    let bad = || AppError::internal(anyhow::anyhow!("bad conversation row in store"));
-    Ok(Locked {
-        resource_id: row.try_get("resource_id")?,
-        kind: Kind::parse(row.try_get("kind")?).ok_or_else(bad)?,
-        status: Status::parse(row.try_get("status")?).ok_or_else(bad)?,
-        last_seq: row.try_get("last_seq")?,
-        read_seq: [row.try_get("read_seq_one")?, row.try_get("read_seq_two")?],
-        unread: [row.try_get("unread_one")?, row.try_get("unread_two")?],
-    })
+/// Reads the conversation a write decides on, locking its row until the transaction ends
+/// (PostgreSQL; SQLite has one writer, so a plain read is enough).
+pub(super) fn lock_conversation(db: &mut dyn Db, id: &str) -> Result<Conversation, AppError> {
+    const SQLITE: &str = select_conversation!("where c.id = $1");
+    const POSTGRES: &str = concat!(select_conversation!("where c.id = $1"), " for update of c");
+    let sql = match db.dialect() {
+        Dialect::Sqlite => SQLITE,
+        Dialect::Postgres => POSTGRES,
+    };
+    db.optional(sql, params![id])?
+        .ok_or(AppError::NotFound("conversation"))
 }
 
 impl Store {
@@ -111,11 +109,8 @@ impl Store {
     /// count, moves the sender's read watermark, sets lastMessage and (tickets) the status, all
     /// in one transaction. A repeated `client_message_id` returns the first message instead.
     /// 403 if the conversation is archived or closed.
-    pub async fn send_message(&self, new: NewMessage<'_>) -> Result<Sent, AppError> {
-        let mut tx = self.write.begin().await?;
-        let sent = send_in(&mut tx, &new).await?;
-        tx.commit().await?;
-        Ok(sent)
+    pub async fn send_message(&self, new: NewMessage) -> Result<Sent, AppError> {
+        self.engine.write(move |tx| send_in(tx, new)).await
     }
 
     /// A page of history: up to `limit` messages in seq order, and whether more lie beyond.
@@ -134,16 +129,17 @@ impl Store {
             HistoryFrom::Before(seq) => (OLDER, seq),
             HistoryFrom::After(seq) => (NEWER, seq),
         };
-        let mut messages: Vec<StoredMessage> = sqlx::query_as(sql)
-            .bind(conversation_id)
-            .bind(bound)
-            .bind(limit + 1)
-            .fetch_all(&self.read)
-            .await?;
-        let has_more = messages.len() as i64 > limit;
-        messages.truncate(limit as usize);
-        messages.sort_by_key(|message| message.seq);
-        Ok((messages, has_more))
+        let conversation = conversation_id.to_owned();
+        self.engine
+            .read(move |db| {
+                let mut messages: Vec<StoredMessage> =
+                    db.all(sql, params![&conversation, bound, limit + 1])?;
+                let has_more = messages.len() as i64 > limit;
+                messages.truncate(limit as usize);
+                messages.sort_by_key(|message| message.seq);
+                Ok((messages, has_more))
+            })
+            .await
     }
 
     /// The message `id` of the conversation.
@@ -152,57 +148,51 @@ impl Store {
         conversation_id: &str,
         id: &str,
     ) -> Result<Option<StoredMessage>, AppError> {
-        let message = sqlx::query_as(select_message!("where id = $1 and conversation_id = $2"))
-            .bind(id)
-            .bind(conversation_id)
-            .fetch_optional(&self.read)
-            .await?;
-        Ok(message)
+        let (conversation, id) = (conversation_id.to_owned(), id.to_owned());
+        self.engine
+            .read(move |db| {
+                Ok(db.optional(
+                    select_message!("where id = $1 and conversation_id = $2"),
+                    params![&id, &conversation],
+                )?)
+            })
+            .await
     }
 
     /// Moves `side`'s read watermark to `up_to` (all, if `None`; never backwards, never past
-    /// the last message) and recounts that side's unread messages exactly. Returns
-    /// `(unread, read_seq)`.
+    /// the last message) and sets that side's unread count exactly, from the per-side message
+    /// counts (no scan of the unread tail). Returns `(unread, read_seq)`.
     pub async fn mark_read(
         &self,
         conversation_id: &str,
         side: Side,
         up_to: Option<i64>,
     ) -> Result<(i64, i64), AppError> {
-        let mut tx = self.write.begin().await?;
-        let locked = lock_conversation(&mut tx, conversation_id).await?;
-        let target = up_to.unwrap_or(locked.last_seq).min(locked.last_seq);
-        let read_seq = locked.read_seq[side.index()].max(target);
-        let unread: i64 = sqlx::query_scalar(
-            "select count(*) from messages
-             where conversation_id = $1 and seq > $2 and sender_side = $3",
-        )
-        .bind(conversation_id)
-        .bind(read_seq)
-        .bind(side.other().number())
-        .fetch_one(&mut *tx)
-        .await?;
-        sqlx::query(
-            "update conversations set
-                 read_seq_one = case when $2 = 1 then $3 else read_seq_one end,
-                 read_seq_two = case when $2 = 2 then $3 else read_seq_two end,
-                 unread_one = case when $2 = 1 then $4 else unread_one end,
-                 unread_two = case when $2 = 2 then $4 else unread_two end
-             where id = $1",
-        )
-        .bind(conversation_id)
-        .bind(side.number())
-        .bind(read_seq)
-        .bind(unread)
-        .execute(&mut *tx)
-        .await?;
-        let delta = StatsDelta {
-            unread_messages: unread - locked.unread[side.index()],
-            ..StatsDelta::default()
-        };
-        add_stats(&mut tx, &locked.resource_id, conversation_id, delta).await?;
-        tx.commit().await?;
-        Ok((unread, read_seq))
+        let id = conversation_id.to_owned();
+        self.engine
+            .write(move |tx| {
+                let conversation = lock_conversation(tx.db, &id)?;
+                let last_seq = conversation.last_seq;
+                let target = up_to.unwrap_or(last_seq).min(last_seq);
+                let read_seq = conversation.read_seq[side.index()].max(target);
+                let unread = unread_after(tx.db, &id, side, read_seq)?;
+                tx.db.execute(
+                    "update conversations set
+                         read_seq_one = case when $2 = 1 then $3 else read_seq_one end,
+                         read_seq_two = case when $2 = 2 then $3 else read_seq_two end,
+                         unread_one = case when $2 = 1 then $4 else unread_one end,
+                         unread_two = case when $2 = 2 then $4 else unread_two end
+                     where id = $1",
+                    params![&id, side.number(), read_seq, unread],
+                )?;
+                let delta = StatsDelta {
+                    unread_messages: unread - conversation.unread[side.index()],
+                    ..StatsDelta::default()
+                };
+                tx.count(&conversation.resource_id, &id, delta);
+                Ok((unread, read_seq))
+            })
+            .await
     }
 
     /// Replaces the text of a message that is not deleted; `None` if it is gone or deleted.
@@ -211,21 +201,22 @@ impl Store {
         conversation_id: &str,
         id: &str,
         text: &str,
-        now: i64,
     ) -> Result<Option<StoredMessage>, AppError> {
-        let message = sqlx::query_as(concat!(
-            "update messages set text = $3, edited_at = $4
-             where id = $1 and conversation_id = $2 and deleted_at is null
-             returning ",
-            message_columns!()
-        ))
-        .bind(id)
-        .bind(conversation_id)
-        .bind(text)
-        .bind(now)
-        .fetch_optional(&self.write)
-        .await?;
-        Ok(message)
+        let (conversation, id, text) = (conversation_id.to_owned(), id.to_owned(), text.to_owned());
+        self.engine
+            .write(move |tx| {
+                let now = tx.now();
+                Ok(tx.db.optional(
+                    concat!(
+                        "update messages set text = $3, edited_at = $4
+                         where id = $1 and conversation_id = $2 and deleted_at is null
+                         returning ",
+                        message_columns!()
+                    ),
+                    params![&id, &conversation, &text, now],
+                )?)
+            })
+            .await
     }
 
     /// Soft-deletes a message: the text is removed, `deleted_at` set, the message keeps its place
@@ -234,126 +225,173 @@ impl Store {
         &self,
         conversation_id: &str,
         id: &str,
-        now: i64,
     ) -> Result<Option<StoredMessage>, AppError> {
-        let message = sqlx::query_as(concat!(
-            "update messages set text = '', deleted_at = coalesce(deleted_at, $3)
-             where id = $1 and conversation_id = $2
-             returning ",
-            message_columns!()
-        ))
-        .bind(id)
-        .bind(conversation_id)
-        .bind(now)
-        .fetch_optional(&self.write)
-        .await?;
-        Ok(message)
+        let (conversation, id) = (conversation_id.to_owned(), id.to_owned());
+        self.engine
+            .write(move |tx| {
+                let now = tx.now();
+                Ok(tx.db.optional(
+                    concat!(
+                        "update messages set text = '', deleted_at = coalesce(deleted_at, $3)
+                         where id = $1 and conversation_id = $2
+                         returning ",
+                        message_columns!()
+                    ),
+                    params![&id, &conversation, now],
+                )?)
+            })
+            .await
     }
 }
 
-/// `send_message` inside a transaction the caller owns (a ticket's first message goes in the
-/// same transaction as the ticket).
-pub(super) async fn send_in(
-    tx: &mut Transaction<'_, Any>,
-    new: &NewMessage<'_>,
-) -> Result<Sent, AppError> {
-    let locked = lock_conversation(tx, new.conversation_id).await?;
-    if let Some(client_id) = new.client_message_id {
-        let existing: Option<StoredMessage> = sqlx::query_as(select_message!(
-            "where conversation_id = $1 and sender_id = $2 and client_message_id = $3"
-        ))
-        .bind(new.conversation_id)
-        .bind(new.sender_id)
-        .bind(client_id)
-        .fetch_optional(&mut **tx)
-        .await?;
+/// How many messages of the other side lie after `read_seq`: the other side's total minus its
+/// count recorded on message `read_seq`. Two index probes, whatever the backlog.
+fn unread_after(
+    db: &mut dyn Db,
+    conversation_id: &str,
+    side: Side,
+    read_seq: i64,
+) -> Result<i64, DbError> {
+    const SENT: &str = "select sent_one, sent_two from conversations where id = $1";
+    const SENT_AT: &str =
+        "select sent_one, sent_two from messages where conversation_id = $1 and seq = $2";
+    let other = side.other().index();
+    let total = db.one::<SentCounts>(SENT, params![conversation_id])?.0[other];
+    let read = match read_seq {
+        0 => 0,
+        seq => {
+            db.one::<SentCounts>(SENT_AT, params![conversation_id, seq])?
+                .0[other]
+        }
+    };
+    Ok(total - read)
+}
+
+/// Messages sent by side one and side two.
+struct SentCounts([i64; 2]);
+
+impl FromRow for SentCounts {
+    fn from_row(row: &mut Row) -> Result<Self, DbError> {
+        Ok(SentCounts([row.int()?, row.int()?]))
+    }
+}
+
+/// `send_message` inside a write (a ticket's first message goes in the same transaction as the
+/// ticket).
+pub(super) fn send_in(tx: &mut WriteTx<'_>, new: NewMessage) -> Result<Sent, AppError> {
+    let mut conversation = lock_conversation(tx.db, &new.conversation_id)?;
+    if let Some(client_id) = &new.client_message_id {
+        let existing: Option<StoredMessage> = tx.db.optional(
+            select_message!(
+                "where conversation_id = $1 and sender_id = $2 and client_message_id = $3"
+            ),
+            params![&new.conversation_id, &new.sender_id, client_id],
+        )?;
         if let Some(message) = existing {
             return Ok(Sent {
                 message,
+                conversation,
                 repeated: true,
             });
         }
     }
-    if locked.status.is_read_only() {
-        return Err(AppError::forbidden(match locked.status {
+    if conversation.status.is_read_only() {
+        return Err(AppError::forbidden(match conversation.status {
             Status::Closed => "this ticket is closed",
             _ => "this conversation is archived; unarchive it first",
         }));
     }
-    let seq = locked.last_seq + 1;
-    let status = match locked.kind {
-        Kind::Support => status_after_reply(locked.status, new.side),
-        Kind::P2p => locked.status,
+    // Taken under the lock: a later seq never gets an earlier time.
+    let now = tx.now();
+    let seq = conversation.last_seq + 1;
+    let side = new.side.index();
+    let status = match conversation.kind {
+        Kind::Support => status_after_reply(conversation.status, new.side),
+        Kind::P2p => conversation.status,
     };
-    sqlx::query(
-        "insert into messages (id, conversation_id, seq, sender_id, sender_side, text,
-             client_message_id, created_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(&new.id)
-    .bind(new.conversation_id)
-    .bind(seq)
-    .bind(new.sender_id)
-    .bind(new.side.number())
-    .bind(new.text)
-    .bind(new.client_message_id)
-    .bind(new.now)
-    .execute(&mut **tx)
-    .await?;
     // contract §1 and §4: the sender has read everything up to their own message; the other
     // side has one more unread.
-    sqlx::query(
+    let row: SentCounts = tx.db.one(
         "update conversations set
              last_seq = $3, message_count = message_count + 1,
              unread_one = case when $2 = 1 then 0 else unread_one + 1 end,
              unread_two = case when $2 = 2 then 0 else unread_two + 1 end,
              read_seq_one = case when $2 = 1 then $3 else read_seq_one end,
              read_seq_two = case when $2 = 2 then $3 else read_seq_two end,
+             sent_one = case when $2 = 1 then sent_one + 1 else sent_one end,
+             sent_two = case when $2 = 2 then sent_two + 1 else sent_two end,
              last_message_id = $4, last_message_at = $5, last_activity_at = $5, updated_at = $5,
              status = $6
-         where id = $1",
-    )
-    .bind(new.conversation_id)
-    .bind(new.side.number())
-    .bind(seq)
-    .bind(&new.id)
-    .bind(new.now)
-    .bind(status.as_str())
-    .execute(&mut **tx)
-    .await?;
+         where id = $1
+         returning sent_one, sent_two",
+        params![
+            &new.conversation_id,
+            new.side.number(),
+            seq,
+            &new.id,
+            now,
+            status.as_str()
+        ],
+    )?;
+    tx.db.execute(
+        "insert into messages (id, conversation_id, seq, sender_id, sender_side, text,
+             client_message_id, created_at, sent_one, sent_two)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        params![
+            &new.id,
+            &new.conversation_id,
+            seq,
+            &new.sender_id,
+            new.side.number(),
+            &new.text,
+            new.client_message_id.as_deref(),
+            now,
+            row.0[0],
+            row.0[1]
+        ],
+    )?;
     let delta = StatsDelta {
         messages: 1,
         // The other side has one more unread; the sender's own unread count drops to zero.
-        unread_messages: 1 - locked.unread[new.side.index()],
+        unread_messages: 1 - conversation.unread[side],
         ..StatsDelta::default()
     };
-    let delta = match locked.kind {
-        Kind::Support if status != locked.status => {
-            delta.ticket_moved(Some(locked.status), Some(status))
+    let delta = match conversation.kind {
+        Kind::Support if status != conversation.status => {
+            delta.ticket_moved(Some(conversation.status), Some(status))
         }
         _ => delta,
     };
-    add_stats(tx, &locked.resource_id, new.conversation_id, delta).await?;
-    record_activity(
-        tx,
-        &locked.resource_id,
-        new.conversation_id,
-        new.sender_id,
-        new.now,
-    )
-    .await?;
+    tx.count(&conversation.resource_id, &new.conversation_id, delta);
+    tx.count_message(
+        &conversation.resource_id,
+        &new.conversation_id,
+        &new.sender_id,
+        now,
+    );
+    let message = StoredMessage {
+        id: new.id,
+        conversation_id: new.conversation_id,
+        seq,
+        sender_id: new.sender_id,
+        sender_side: new.side,
+        text: new.text,
+        created_at: now,
+        edited_at: None,
+        deleted_at: None,
+    };
+    conversation.last_seq = seq;
+    conversation.message_count += 1;
+    conversation.unread[side] = 0;
+    conversation.unread[new.side.other().index()] += 1;
+    conversation.read_seq[side] = seq;
+    conversation.last_message_at = Some(now);
+    conversation.updated_at = now;
+    conversation.status = status;
+    conversation.last_message = Some(message.clone());
     Ok(Sent {
-        message: StoredMessage {
-            id: new.id.clone(),
-            conversation_id: new.conversation_id.to_owned(),
-            seq,
-            sender_id: new.sender_id.to_owned(),
-            sender_side: new.side,
-            text: new.text.to_owned(),
-            created_at: new.now,
-            edited_at: None,
-            deleted_at: None,
-        },
+        message,
+        conversation,
         repeated: false,
     })
 }

@@ -1,37 +1,56 @@
-//! Storage: one concrete `Store` over sqlx's `Any` driver, so the same SQL text runs on SQLite
-//! (the embedded default) and PostgreSQL. SQL stays in the portable subset described in the
-//! architecture notes of `docs/API.md`.
+//! Storage: the store's logic is synchronous code over the `Db` trait, written once for SQLite
+//! (the embedded default) and PostgreSQL; the engine (`engine.rs`) runs it on threads it owns,
+//! one job per request, and funnels every write through batched commits. See docs/DESIGN.md.
 
+mod cache;
 mod conversations;
+pub(crate) mod db;
+mod engine;
 mod messages;
+mod migrate;
+mod postgres;
+mod presence;
 mod resources;
 mod settings;
+mod sqlite;
 mod stats;
 mod tickets;
 mod users;
 
-use std::str::FromStr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 
 use anyhow::Context;
-use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyPool, Executor};
+use tokio::sync::broadcast;
 
 pub use conversations::AdminFilter;
+pub use engine::Stale;
 pub use messages::{HistoryFrom, NewMessage, Sent};
 pub use resources::NewResource;
 pub use stats::Stats;
 pub use tickets::{NewTicket, TicketFilter, TicketUpdate};
 pub use users::{NewUser, UserPatch};
 
-/// Handles to the database: `read` for queries, `write` for every transaction that changes data.
-///
-/// On SQLite the write pool holds exactly one connection: SQLite has one writer, and queueing
-/// writers here (rather than in SQLite's busy handler) keeps every write in one place, where
-/// group commit can later batch them. On PostgreSQL both handles are the same pool.
+use self::cache::Cache;
+use self::db::{Db, DbExt};
+use self::engine::{Effects, Engine, WriterConfig};
+use self::postgres::PgDb;
+use self::presence::Presence;
+use self::sqlite::SqliteDb;
+use crate::error::AppError;
+
+/// The storage engine's handle, cheap to clone.
 #[derive(Clone)]
 pub struct Store {
-    read: AnyPool,
-    write: AnyPool,
+    engine: Engine,
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    cache: Cache,
+    presence: Presence,
+    /// Cache entries this process's writes made stale, for the other processes (over NATS).
+    stale: broadcast::Sender<Stale>,
 }
 
 /// SQLite durability: `FULL` makes every acknowledged commit survive power loss.
@@ -41,76 +60,121 @@ pub enum SqliteSync {
     Normal,
 }
 
+/// Reader threads on SQLite: enough to keep both cores busy while some wait on the disk.
+const SQLITE_READERS: usize = 4;
+/// Connections on PostgreSQL: readers, and writers each committing one write at a time.
+const POSTGRES_READERS: usize = 8;
+const POSTGRES_WRITERS: usize = 16;
+/// Most writes in one SQLite transaction.
+const SQLITE_MAX_BATCH: usize = 512;
+
 impl Store {
     /// Connects to `url` (`sqlite://file.db` or `postgres://...`) and runs the migrations.
     pub async fn connect(url: &str, sync: SqliteSync) -> anyhow::Result<Store> {
-        sqlx::any::install_default_drivers();
-        let store = if url.starts_with("sqlite:") {
-            Self::connect_sqlite(url, sync).await?
+        let url = url.to_owned();
+        // Opening connections and migrating block: do it off the async workers.
+        tokio::task::spawn_blocking(move || Store::open(&url, sync))
+            .await
+            .context("opening the database")?
+    }
+
+    fn open(url: &str, sync: SqliteSync) -> anyhow::Result<Store> {
+        let (stale, _) = broadcast::channel(1024);
+        let sqlite = sqlite_path(url);
+        let presence = match sqlite {
+            Some(_) => Presence::Memory(Mutex::default()),
+            None => Presence::Database,
+        };
+        let shared = Arc::new(Shared {
+            cache: Cache::default(),
+            presence,
+            stale,
+        });
+        let after_commit = {
+            let shared = Arc::clone(&shared);
+            Arc::new(move |effects: &Effects| {
+                shared.cache.committed(effects);
+                for entry in &effects.stale {
+                    let _ = shared.stale.send(entry.clone());
+                }
+            })
+        };
+        let engine = if let Some(path) = sqlite {
+            let mut writer = SqliteDb::open(&path, sqlite::Role::Writer, sync)
+                .with_context(|| format!("opening the SQLite database {}", path.display()))?;
+            migrate::run(&mut writer)?;
+            let readers = (0..SQLITE_READERS)
+                .map(|_| {
+                    SqliteDb::open(&path, sqlite::Role::Reader, sync)
+                        .map(|db| Box::new(db) as Box<dyn Db + Send>)
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            let checkpointer = SqliteDb::open(&path, sqlite::Role::Checkpointer, sync)?;
+            let engine = Engine::start(
+                readers,
+                WriterConfig {
+                    connections: vec![Box::new(writer)],
+                    max_batch: SQLITE_MAX_BATCH,
+                    after_commit,
+                },
+            );
+            sqlite::spawn_checkpointer(checkpointer, engine.stopped());
+            engine
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-            let pool = AnyPoolOptions::new()
-                .max_connections(16)
-                .connect(url)
-                .await
-                .context("connecting to PostgreSQL")?;
-            Store {
-                read: pool.clone(),
-                write: pool,
-            }
+            let mut first = PgDb::new(url, "");
+            first.connect().context("connecting to PostgreSQL")?;
+            migrate::run(&mut first)?;
+            // Readers also record presence, which must not wait for a WAL flush.
+            let readers = (0..POSTGRES_READERS)
+                .map(|_| {
+                    Box::new(PgDb::new(url, "set synchronous_commit = off")) as Box<dyn Db + Send>
+                })
+                .collect();
+            let writers = std::iter::once(Box::new(first) as Box<dyn Db + Send>)
+                .chain((1..POSTGRES_WRITERS).map(|_| Box::new(PgDb::new(url, "")) as _))
+                .collect();
+            Engine::start(
+                readers,
+                WriterConfig {
+                    connections: writers,
+                    max_batch: 1,
+                    after_commit,
+                },
+            )
         } else {
             anyhow::bail!("unsupported database URL: use sqlite://... or postgres://...");
         };
-        sqlx::migrate!("./migrations")
-            .run(&store.write)
-            .await
-            .context("running database migrations")?;
-        Ok(store)
-    }
-
-    async fn connect_sqlite(url: &str, sync: SqliteSync) -> anyhow::Result<Store> {
-        // Create the file on first start unless the URL says otherwise.
-        let url = if url.contains("mode=") {
-            url.to_owned()
-        } else if url.contains('?') {
-            format!("{url}&mode=rwc")
-        } else {
-            format!("{url}?mode=rwc")
-        };
-        let options = AnyConnectOptions::from_str(&url).context("parsing the database URL")?;
-        let pragmas: &'static str = match sync {
-            SqliteSync::Full => {
-                "pragma journal_mode = wal; pragma synchronous = full; pragma foreign_keys = on; pragma busy_timeout = 5000;"
-            }
-            SqliteSync::Normal => {
-                "pragma journal_mode = wal; pragma synchronous = normal; pragma foreign_keys = on; pragma busy_timeout = 5000;"
-            }
-        };
-        let pool = |max: u32| {
-            AnyPoolOptions::new()
-                .max_connections(max)
-                .after_connect(move |conn, _| {
-                    Box::pin(async move {
-                        conn.execute(pragmas).await?;
-                        Ok(())
-                    })
-                })
-                .connect_with(options.clone())
-        };
-        let write = pool(1).await.context("opening the SQLite database")?;
-        let read = pool(4).await.context("opening the SQLite database")?;
-        Ok(Store { read, write })
+        Ok(Store { engine, shared })
     }
 
     /// Whether the database answers (for `/readyz`).
-    pub async fn ping(&self) -> Result<(), sqlx::Error> {
-        sqlx::query("select 1")
-            .execute(&self.read)
+    pub async fn ping(&self) -> Result<(), AppError> {
+        self.engine
+            .read(|db| Ok(db.one::<i64>("select 1", &[]).map(|_| ())?))
             .await
-            .map(|_| ())
+    }
+
+    /// Cache entries made stale by this process's writes, as they commit.
+    pub fn stale_entries(&self) -> broadcast::Receiver<Stale> {
+        self.shared.stale.subscribe()
+    }
+
+    /// Drops a cache entry another process made stale.
+    pub fn drop_stale(&self, entry: &Stale) {
+        self.shared.cache.drop_stale(entry);
+    }
+
+    /// Drops every cache entry (invalidations from other processes may have been missed).
+    pub fn flush_cache(&self) {
+        self.shared.cache.flush();
     }
 }
 
-/// Decodes a 0/1 flag column.
-fn flag(value: i64) -> bool {
-    value != 0
+/// The file of a `sqlite://FILE` or `sqlite:FILE` URL (any `?options` are ignored).
+fn sqlite_path(url: &str) -> Option<PathBuf> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let file = rest.split('?').next().unwrap_or(rest);
+    Some(PathBuf::from(file))
 }

@@ -1,7 +1,7 @@
 //! Resources (tenants), their hashed keys and allowed origins.
 
-use sqlx::FromRow;
-
+use super::db::{params, DbError, DbExt, FromRow, Row};
+use super::engine::Stale;
 use super::Store;
 use crate::domain::resource::{Resource, TokenIssuance};
 use crate::error::AppError;
@@ -16,86 +16,103 @@ pub struct NewResource {
     pub created_at: i64,
 }
 
-#[derive(FromRow)]
-struct ResourceRow {
-    id: String,
-    secret_hash: String,
-    token_issuance: String,
-    allowed_origins: String,
-    created_at: i64,
-}
+/// A resource row and its secret hash (kept apart so the hash never reaches a response).
+struct ResourceRow(Resource, String);
 
-impl ResourceRow {
-    /// The resource and its secret hash (kept apart so the hash never reaches a response).
-    fn into_parts(self) -> Result<(Resource, String), AppError> {
-        let token_issuance = TokenIssuance::parse(&self.token_issuance)
-            .ok_or_else(|| AppError::internal(anyhow::anyhow!("bad token_issuance in store")))?;
-        let allowed_origins =
-            serde_json::from_str(&self.allowed_origins).map_err(AppError::internal)?;
+impl FromRow for ResourceRow {
+    fn from_row(row: &mut Row) -> Result<Self, DbError> {
+        let resource_id = row.text()?;
+        let secret_hash = row.text()?;
+        let token_issuance = row.parsed("token_issuance", TokenIssuance::parse)?;
+        let origins = row.text()?;
+        let allowed_origins = serde_json::from_str(&origins)
+            .map_err(|error| DbError::Decode(format!("allowed_origins: {error}")))?;
         let resource = Resource {
-            resource_id: self.id,
+            resource_id,
             token_issuance,
             allowed_origins,
-            created_at: self.created_at,
+            created_at: row.int()?,
         };
-        Ok((resource, self.secret_hash))
+        Ok(ResourceRow(resource, secret_hash))
     }
+}
+
+/// `select <resource columns> from resources <tail>`.
+macro_rules! select_resource {
+    ($tail:literal) => {
+        concat!(
+            "select id, secret_hash, token_issuance, allowed_origins, created_at from resources ",
+            $tail
+        )
+    };
 }
 
 impl Store {
     /// Inserts a resource; 409 if the id is taken.
-    pub async fn insert_resource(&self, new: &NewResource) -> Result<Resource, AppError> {
+    pub async fn insert_resource(&self, new: NewResource) -> Result<Resource, AppError> {
         let origins_json =
             serde_json::to_string(&new.allowed_origins).map_err(AppError::internal)?;
-        let mut tx = self.write.begin().await?;
-        let inserted = sqlx::query(
-            "insert into resources (id, api_key_hash, secret_hash, token_issuance, allowed_origins, created_at)
-             values ($1, $2, $3, $4, $5, $6) on conflict (id) do nothing",
-        )
-        .bind(&new.resource_id)
-        .bind(&new.api_key_hash)
-        .bind(&new.secret_hash)
-        .bind(new.token_issuance.as_str())
-        .bind(&origins_json)
-        .bind(new.created_at)
-        .execute(&mut *tx)
-        .await?;
-        if inserted.rows_affected() == 0 {
-            return Err(AppError::Conflict(
-                "a resource with this resourceId already exists".into(),
-            ));
-        }
-        for origin in &new.allowed_origins {
-            sqlx::query(
-                "insert into resource_origins (origin, resource_id) values ($1, $2) on conflict do nothing",
-            )
-            .bind(origin)
-            .bind(&new.resource_id)
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(Resource {
-            resource_id: new.resource_id.clone(),
-            token_issuance: new.token_issuance,
-            allowed_origins: new.allowed_origins.clone(),
-            created_at: new.created_at,
-        })
+        self.engine
+            .write(move |tx| {
+                let inserted = tx.db.execute(
+                    "insert into resources (id, api_key_hash, secret_hash, token_issuance,
+                         allowed_origins, created_at)
+                     values ($1, $2, $3, $4, $5, $6) on conflict (id) do nothing",
+                    params![
+                        &new.resource_id,
+                        &new.api_key_hash,
+                        &new.secret_hash,
+                        new.token_issuance.as_str(),
+                        &origins_json,
+                        new.created_at
+                    ],
+                )?;
+                if inserted == 0 {
+                    return Err(AppError::Conflict(
+                        "a resource with this resourceId already exists".into(),
+                    ));
+                }
+                for origin in &new.allowed_origins {
+                    tx.db.execute(
+                        "insert into resource_origins (origin, resource_id) values ($1, $2)
+                         on conflict do nothing",
+                        params![origin, &new.resource_id],
+                    )?;
+                }
+                // An unknown key may be cached as unknown.
+                tx.stale(Stale::Resource {
+                    resource_id: new.resource_id.clone(),
+                });
+                Ok(Resource {
+                    resource_id: new.resource_id,
+                    token_issuance: new.token_issuance,
+                    allowed_origins: new.allowed_origins,
+                    created_at: new.created_at,
+                })
+            })
+            .await
     }
 
-    /// The resource whose API key hashes to `api_key_hash`, with its secret hash.
+    /// The resource whose API key hashes to `api_key_hash`, with its secret hash. Served from
+    /// the cache (see `cache.rs` for how fresh), unknown keys included.
     pub async fn find_resource_by_key(
         &self,
         api_key_hash: &str,
     ) -> Result<Option<(Resource, String)>, AppError> {
-        let row: Option<ResourceRow> = sqlx::query_as(
-            "select id, secret_hash, token_issuance, allowed_origins, created_at
-             from resources where api_key_hash = $1",
-        )
-        .bind(api_key_hash)
-        .fetch_optional(&self.read)
-        .await?;
-        row.map(ResourceRow::into_parts).transpose()
+        if let Some(lookup) = self.shared.cache.key(api_key_hash) {
+            return Ok(lookup);
+        }
+        let hash = api_key_hash.to_owned();
+        let lookup = self
+            .engine
+            .read(move |db| {
+                let row: Option<ResourceRow> =
+                    db.optional(select_resource!("where api_key_hash = $1"), params![&hash])?;
+                Ok(row.map(|ResourceRow(resource, secret)| (resource, secret)))
+            })
+            .await?;
+        self.shared.cache.put_key(api_key_hash, lookup.clone());
+        Ok(lookup)
     }
 
     /// The resource `resource_id`, with its secret hash.
@@ -103,14 +120,14 @@ impl Store {
         &self,
         resource_id: &str,
     ) -> Result<Option<(Resource, String)>, AppError> {
-        let row: Option<ResourceRow> = sqlx::query_as(
-            "select id, secret_hash, token_issuance, allowed_origins, created_at
-             from resources where id = $1",
-        )
-        .bind(resource_id)
-        .fetch_optional(&self.read)
-        .await?;
-        row.map(ResourceRow::into_parts).transpose()
+        let id = resource_id.to_owned();
+        self.engine
+            .read(move |db| {
+                let row: Option<ResourceRow> =
+                    db.optional(select_resource!("where id = $1"), params![&id])?;
+                Ok(row.map(|ResourceRow(resource, secret)| (resource, secret)))
+            })
+            .await
     }
 
     /// Replaces both hashes; the old key and secret stop matching with this commit.
@@ -120,33 +137,45 @@ impl Store {
         api_key_hash: &str,
         secret_hash: &str,
     ) -> Result<bool, AppError> {
-        let updated =
-            sqlx::query("update resources set api_key_hash = $2, secret_hash = $3 where id = $1")
-                .bind(resource_id)
-                .bind(api_key_hash)
-                .bind(secret_hash)
-                .execute(&self.write)
-                .await?;
-        Ok(updated.rows_affected() == 1)
+        let (id, key, secret) = (
+            resource_id.to_owned(),
+            api_key_hash.to_owned(),
+            secret_hash.to_owned(),
+        );
+        self.engine
+            .write(move |tx| {
+                let updated = tx.db.execute(
+                    "update resources set api_key_hash = $2, secret_hash = $3 where id = $1",
+                    params![&id, &key, &secret],
+                )?;
+                tx.stale(Stale::Resource { resource_id: id });
+                Ok(updated == 1)
+            })
+            .await
     }
 
     /// Whether some resource allows `origin` (or every origin): decides CORS preflights, which
     /// carry no key.
     pub async fn some_resource_allows_origin(&self, origin: &str) -> Result<bool, AppError> {
-        let found: Option<i64> = sqlx::query_scalar(
-            "select 1 from resource_origins where origin = $1 or origin = '*' limit 1",
-        )
-        .bind(origin)
-        .fetch_optional(&self.read)
-        .await?;
-        Ok(found.is_some())
+        let origin = origin.to_owned();
+        self.engine
+            .read(move |db| {
+                let found: Option<i64> = db.optional(
+                    "select 1 from resource_origins where origin = $1 or origin = '*' limit 1",
+                    params![&origin],
+                )?;
+                Ok(found.is_some())
+            })
+            .await
     }
 
     /// Whether the database holds no resource yet (first start).
     pub async fn has_no_resources(&self) -> Result<bool, AppError> {
-        let found: Option<String> = sqlx::query_scalar("select id from resources limit 1")
-            .fetch_optional(&self.read)
-            .await?;
-        Ok(found.is_none())
+        self.engine
+            .read(|db| {
+                let found: Option<String> = db.optional("select id from resources limit 1", &[])?;
+                Ok(found.is_none())
+            })
+            .await
     }
 }

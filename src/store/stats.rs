@@ -1,9 +1,11 @@
 //! The admin panel's statistics: counters kept by the writes themselves, read in O(1).
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
-use sqlx::{Any, AnyConnection, Row};
 use utoipa::ToSchema;
 
+use super::db::{params, Db, DbError, DbExt, FromRow, Row};
 use super::Store;
 use crate::domain::conversation::{Kind, Status};
 use crate::error::AppError;
@@ -20,6 +22,21 @@ pub(super) struct StatsDelta {
 }
 
 impl StatsDelta {
+    fn plus(self, other: StatsDelta) -> StatsDelta {
+        let mut tickets = self.tickets;
+        for (sum, more) in tickets.iter_mut().zip(other.tickets) {
+            *sum += more;
+        }
+        StatsDelta {
+            users: self.users + other.users,
+            p2p_conversations: self.p2p_conversations + other.p2p_conversations,
+            p2p_archived: self.p2p_archived + other.p2p_archived,
+            tickets,
+            messages: self.messages + other.messages,
+            unread_messages: self.unread_messages + other.unread_messages,
+        }
+    }
+
     /// One ticket leaves `from` (if any) and enters `to` (if any).
     pub fn ticket_moved(mut self, from: Option<Status>, to: Option<Status>) -> Self {
         if let Some(index) = from.and_then(ticket_index) {
@@ -33,7 +50,7 @@ impl StatsDelta {
 }
 
 /// A resource's counters, summed over their shards.
-struct Counters {
+struct Totals {
     users: i64,
     conversations: ConversationTotals,
     messages: i64,
@@ -41,6 +58,7 @@ struct Counters {
 }
 
 /// Conversations of a resource by kind and status.
+#[derive(Debug, Clone)]
 pub(super) struct ConversationTotals {
     /// Active, archived.
     p2p: [i64; 2],
@@ -79,23 +97,96 @@ fn ticket_index(status: Status) -> Option<usize> {
     }
 }
 
-/// The counter shard of an id: its last hex digit.
-fn shard(id: &str) -> i64 {
-    id.bytes()
-        .last()
-        .and_then(|b| (b as char).to_digit(16))
-        .map_or(0, i64::from)
+/// The counter changes of a write, or of a whole batch of writes: each `(resource, shard)` row,
+/// activity bucket and user is written once per batch however many writes touched it.
+#[derive(Debug, Default)]
+pub struct Counters {
+    stats: BTreeMap<(String, i64), StatsDelta>,
+    /// Messages per `(resource, bucket, shard)`.
+    activity: BTreeMap<(String, i64, i64), i64>,
+    /// The latest message time of each sender.
+    active: BTreeMap<String, i64>,
 }
 
-/// Adds `delta` to the counters of `resource_id` in the shard of `id`.
-pub(super) async fn add_stats(
-    conn: &mut AnyConnection,
+impl Counters {
+    pub fn add(&mut self, resource_id: &str, shard: i64, delta: StatsDelta) {
+        let entry = self
+            .stats
+            .entry((resource_id.to_owned(), shard))
+            .or_default();
+        *entry = entry.plus(delta);
+    }
+
+    /// Counts a message sent at `now` by `sender_id` in its five-minute bucket, and the sender
+    /// as active.
+    pub fn message_sent(&mut self, resource_id: &str, shard: i64, sender_id: &str, now: i64) {
+        *self
+            .activity
+            .entry((resource_id.to_owned(), now / BUCKET, shard))
+            .or_default() += 1;
+        let last = self.active.entry(sender_id.to_owned()).or_default();
+        *last = (*last).max(now);
+    }
+
+    pub fn merge(&mut self, other: Counters) {
+        for ((resource_id, shard), delta) in other.stats {
+            self.add(&resource_id, shard, delta);
+        }
+        for (key, messages) in other.activity {
+            *self.activity.entry(key).or_default() += messages;
+        }
+        for (user_id, at) in other.active {
+            let last = self.active.entry(user_id).or_default();
+            *last = (*last).max(at);
+        }
+    }
+
+    /// The resources whose counters change.
+    pub fn resources(&self) -> impl Iterator<Item = &str> {
+        self.stats
+            .keys()
+            .map(|(resource_id, _)| resource_id.as_str())
+            .chain(
+                self.activity
+                    .keys()
+                    .map(|(resource_id, _, _)| resource_id.as_str()),
+            )
+    }
+
+    /// Writes the changes, in key order (concurrent PostgreSQL writers lock rows in one order).
+    pub fn apply(&self, db: &mut dyn Db) -> Result<(), DbError> {
+        for ((resource_id, shard), delta) in &self.stats {
+            add_stats(db, resource_id, *shard, delta)?;
+        }
+        for ((resource_id, bucket, shard), messages) in &self.activity {
+            db.execute(
+                "insert into resource_activity (resource_id, bucket, shard, messages)
+                 values ($1, $2, $3, $4)
+                 on conflict (resource_id, bucket, shard) do update
+                     set messages = resource_activity.messages + excluded.messages",
+                params![resource_id, *bucket, *shard, *messages],
+            )?;
+        }
+        // A minute's precision is enough for "active in the last 24 hours", and saves a write
+        // for most senders.
+        for (user_id, at) in &self.active {
+            db.execute(
+                "update users set last_active_at = $2 where id = $1 and last_active_at < $3",
+                params![user_id, *at, *at - MINUTE],
+            )?;
+        }
+        Ok(())
+    }
+}
+
+fn add_stats(
+    db: &mut dyn Db,
     resource_id: &str,
-    id: &str,
-    delta: StatsDelta,
-) -> Result<(), AppError> {
+    shard: i64,
+    delta: &StatsDelta,
+) -> Result<(), DbError> {
     let [open, pending, resolved, closed] = delta.tickets;
-    sqlx::query::<Any>(
+    db.execute(
         "insert into resource_stats (resource_id, shard, users, p2p_conversations, p2p_archived,
              tickets_open, tickets_pending, tickets_resolved, tickets_closed, messages,
              unread_messages)
@@ -110,52 +201,20 @@ pub(super) async fn add_stats(
              tickets_closed = resource_stats.tickets_closed + excluded.tickets_closed,
              messages = resource_stats.messages + excluded.messages,
              unread_messages = resource_stats.unread_messages + excluded.unread_messages",
-    )
-    .bind(resource_id)
-    .bind(shard(id))
-    .bind(delta.users)
-    .bind(delta.p2p_conversations)
-    .bind(delta.p2p_archived)
-    .bind(open)
-    .bind(pending)
-    .bind(resolved)
-    .bind(closed)
-    .bind(delta.messages)
-    .bind(delta.unread_messages)
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
-/// Counts a message sent at `now` by `sender_id`: its five-minute bucket and the sender's activity.
-pub(super) async fn record_activity(
-    conn: &mut AnyConnection,
-    resource_id: &str,
-    conversation_id: &str,
-    sender_id: &str,
-    now: i64,
-) -> Result<(), AppError> {
-    sqlx::query::<Any>(
-        "insert into resource_activity (resource_id, bucket, shard, messages)
-         values ($1, $2, $3, 1)
-         on conflict (resource_id, bucket, shard) do update
-             set messages = resource_activity.messages + 1",
-    )
-    .bind(resource_id)
-    .bind(now / BUCKET)
-    .bind(shard(conversation_id))
-    .execute(&mut *conn)
-    .await?;
-    // A minute's precision is enough for "active in the last 24 hours", and saves a write on
-    // most sends.
-    sqlx::query::<Any>(
-        "update users set last_active_at = $2 where id = $1 and last_active_at < $3",
-    )
-    .bind(sender_id)
-    .bind(now)
-    .bind(now - MINUTE)
-    .execute(conn)
-    .await?;
+        params![
+            resource_id,
+            shard,
+            delta.users,
+            delta.p2p_conversations,
+            delta.p2p_archived,
+            open,
+            pending,
+            resolved,
+            closed,
+            delta.messages,
+            delta.unread_messages
+        ],
+    )?;
     Ok(())
 }
 
@@ -165,7 +224,7 @@ const BUCKET: i64 = 5 * MINUTE;
 const DAY: i64 = 24 * 60 * MINUTE;
 
 /// `GET /admin-panel/stats`.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Stats {
     pub total_users: i64,
@@ -185,96 +244,112 @@ pub struct Stats {
     pub active_users_last_24h: i64,
 }
 
+impl FromRow for Totals {
+    fn from_row(row: &mut Row) -> Result<Self, DbError> {
+        let users = row.int()?;
+        let p2p = row.int()?;
+        let archived = row.int()?;
+        let tickets = [row.int()?, row.int()?, row.int()?, row.int()?];
+        Ok(Totals {
+            users,
+            conversations: ConversationTotals {
+                p2p: [p2p - archived, archived],
+                tickets,
+            },
+            messages: row.int()?,
+            unread_messages: row.int()?,
+        })
+    }
+}
+
+/// The resource's counters, added up over their shards.
+fn totals(db: &mut dyn Db, resource_id: &str) -> Result<Totals, DbError> {
+    // PostgreSQL sums bigints to numeric: cast back.
+    db.one(
+        "select cast(coalesce(sum(users), 0) as bigint),
+             cast(coalesce(sum(p2p_conversations), 0) as bigint),
+             cast(coalesce(sum(p2p_archived), 0) as bigint),
+             cast(coalesce(sum(tickets_open), 0) as bigint),
+             cast(coalesce(sum(tickets_pending), 0) as bigint),
+             cast(coalesce(sum(tickets_resolved), 0) as bigint),
+             cast(coalesce(sum(tickets_closed), 0) as bigint),
+             cast(coalesce(sum(messages), 0) as bigint),
+             cast(coalesce(sum(unread_messages), 0) as bigint)
+         from resource_stats where resource_id = $1",
+        params![resource_id],
+    )
+}
+
+/// How many conversations of the resource there are, by kind and status.
+pub(super) fn conversation_totals(
+    db: &mut dyn Db,
+    resource_id: &str,
+) -> Result<ConversationTotals, DbError> {
+    Ok(totals(db, resource_id)?.conversations)
+}
+
 impl Store {
     /// The resource's statistics at `now`: a sum over at most 16 counter rows, one over at most
-    /// 24 hours of five-minute buckets, and one indexed range count of recently active users.
+    /// a day of five-minute buckets, and one indexed range count of recently active users. A
+    /// result is reused for up to a second unless a write of this process changed the
+    /// resource's counters since (see `cache.rs`).
     pub async fn stats(&self, resource_id: &str, now: i64) -> Result<Stats, AppError> {
-        let counters = self.counters(resource_id).await?;
-        let messages_last_24h: i64 = sqlx::query_scalar(
-            "select cast(coalesce(sum(messages), 0) as bigint) from resource_activity
-             where resource_id = $1 and bucket > $2",
-        )
-        .bind(resource_id)
-        .bind((now - DAY) / BUCKET)
-        .fetch_one(&self.read)
-        .await?;
-        let active_users_last_24h: i64 = sqlx::query_scalar(
-            "select count(*) from users where resource_id = $1 and last_active_at > $2",
-        )
-        .bind(resource_id)
-        .bind(now - DAY)
-        .fetch_one(&self.read)
-        .await?;
-        let totals = &counters.conversations;
-        let p2p_conversations = totals.matching(Some(Kind::P2p), None);
-        let support_tickets = totals.matching(Some(Kind::Support), None);
-        Ok(Stats {
-            total_users: counters.users,
-            total_conversations: p2p_conversations + support_tickets,
-            p2p_conversations,
-            support_tickets,
-            open_tickets: totals.tickets[0],
-            pending_tickets: totals.tickets[1],
-            resolved_tickets: totals.tickets[2],
-            closed_tickets: totals.tickets[3],
-            total_messages: counters.messages,
-            unread_messages: counters.unread_messages,
-            messages_last_24h,
-            active_users_last_24h,
-        })
-    }
-
-    /// How many conversations of the resource there are, by kind and status.
-    pub(super) async fn conversation_totals(
-        &self,
-        resource_id: &str,
-    ) -> Result<ConversationTotals, AppError> {
-        Ok(self.counters(resource_id).await?.conversations)
-    }
-
-    /// The resource's counters, added up over their shards.
-    async fn counters(&self, resource_id: &str) -> Result<Counters, AppError> {
-        // PostgreSQL sums bigints to numeric, which the Any driver cannot decode: cast back.
-        let row = sqlx::query(
-            "select cast(coalesce(sum(users), 0) as bigint) as users,
-                 cast(coalesce(sum(p2p_conversations), 0) as bigint) as p2p,
-                 cast(coalesce(sum(p2p_archived), 0) as bigint) as archived,
-                 cast(coalesce(sum(tickets_open), 0) as bigint) as open,
-                 cast(coalesce(sum(tickets_pending), 0) as bigint) as pending,
-                 cast(coalesce(sum(tickets_resolved), 0) as bigint) as resolved,
-                 cast(coalesce(sum(tickets_closed), 0) as bigint) as closed,
-                 cast(coalesce(sum(messages), 0) as bigint) as messages,
-                 cast(coalesce(sum(unread_messages), 0) as bigint) as unread
-             from resource_stats where resource_id = $1",
-        )
-        .bind(resource_id)
-        .fetch_one(&self.read)
-        .await?;
-        let archived: i64 = row.try_get("archived")?;
-        Ok(Counters {
-            users: row.try_get("users")?,
-            conversations: ConversationTotals {
-                p2p: [row.try_get::<i64, _>("p2p")? - archived, archived],
-                tickets: [
-                    row.try_get("open")?,
-                    row.try_get("pending")?,
-                    row.try_get("resolved")?,
-                    row.try_get("closed")?,
-                ],
-            },
-            messages: row.try_get("messages")?,
-            unread_messages: row.try_get("unread")?,
-        })
+        if let Some(stats) = self.shared.cache.stats(resource_id) {
+            return Ok(stats);
+        }
+        let generation = self.shared.cache.stats_generation(resource_id);
+        let resource = resource_id.to_owned();
+        let stats = self
+            .engine
+            .read(move |db| Ok(compute_stats(db, &resource, now)?))
+            .await?;
+        self.shared
+            .cache
+            .put_stats(resource_id, generation, stats.clone());
+        Ok(stats)
     }
 
     /// Drops activity buckets older than a day and an hour (run periodically).
     pub async fn prune_activity(&self, now: i64) -> Result<u64, AppError> {
-        let done = sqlx::query("delete from resource_activity where bucket < $1")
-            .bind((now - DAY - 60 * MINUTE) / BUCKET)
-            .execute(&self.write)
-            .await?;
-        Ok(done.rows_affected())
+        self.engine
+            .write(move |tx| {
+                Ok(tx.db.execute(
+                    "delete from resource_activity where bucket < $1",
+                    params![(now - DAY - 60 * MINUTE) / BUCKET],
+                )?)
+            })
+            .await
     }
+}
+
+fn compute_stats(db: &mut dyn Db, resource_id: &str, now: i64) -> Result<Stats, DbError> {
+    let counters = totals(db, resource_id)?;
+    let messages_last_24h: i64 = db.one(
+        "select cast(coalesce(sum(messages), 0) as bigint) from resource_activity
+         where resource_id = $1 and bucket > $2",
+        params![resource_id, (now - DAY) / BUCKET],
+    )?;
+    let active_users_last_24h: i64 = db.one(
+        "select count(*) from users where resource_id = $1 and last_active_at > $2",
+        params![resource_id, now - DAY],
+    )?;
+    let totals = &counters.conversations;
+    let p2p_conversations = totals.matching(Some(Kind::P2p), None);
+    let support_tickets = totals.matching(Some(Kind::Support), None);
+    Ok(Stats {
+        total_users: counters.users,
+        total_conversations: p2p_conversations + support_tickets,
+        p2p_conversations,
+        support_tickets,
+        open_tickets: totals.tickets[0],
+        pending_tickets: totals.tickets[1],
+        resolved_tickets: totals.tickets[2],
+        closed_tickets: totals.tickets[3],
+        total_messages: counters.messages,
+        unread_messages: counters.unread_messages,
+        messages_last_24h,
+        active_users_last_24h,
+    })
 }
 
 #[cfg(test)]
@@ -282,10 +357,26 @@ mod tests {
     use super::*;
 
     #[test]
-    fn shards_are_the_last_hex_digit() {
-        assert_eq!(shard("01a214bed6a679cb02ab46e3"), 3);
-        assert_eq!(shard("01a214bed6a679cb02ab46ef"), 15);
-        assert_eq!(shard(""), 0);
+    fn counters_fold_per_row() {
+        let mut batch = Counters::default();
+        let sent = StatsDelta {
+            messages: 1,
+            ..StatsDelta::default()
+        };
+        let mut one = Counters::default();
+        one.add("site", 0, sent);
+        one.message_sent("site", 0, "alice", 1_000);
+        let mut two = Counters::default();
+        two.add("site", 0, sent.ticket_moved(None, Some(Status::Open)));
+        two.message_sent("site", 0, "alice", 2_000);
+        batch.merge(one);
+        batch.merge(two);
+        assert_eq!(batch.stats.len(), 1);
+        let folded = batch.stats[&("site".to_owned(), 0)];
+        assert_eq!(folded.messages, 2);
+        assert_eq!(folded.tickets, [1, 0, 0, 0]);
+        assert_eq!(batch.activity.values().sum::<i64>(), 2);
+        assert_eq!(batch.active["alice"], 2_000);
     }
 
     #[test]

@@ -239,14 +239,17 @@ pub async fn send(request: RequestBuilder) -> Reply {
 
 /// Creates an empty database on the PostgreSQL server of `admin_url` and returns its URL.
 async fn fresh_postgres_database(admin_url: &str) -> String {
-    use sqlx::Connection;
     let name = format!("chatcloud_test_{}", new_id());
-    let mut conn = sqlx::PgConnection::connect(admin_url)
-        .await
-        .expect("connect to the test PostgreSQL server");
-    sqlx::Executor::execute(&mut conn, format!("create database {name}").as_str())
-        .await
-        .expect("create test database");
+    let (url, statement) = (admin_url.to_owned(), format!("create database {name}"));
+    tokio::task::spawn_blocking(move || {
+        let mut client = postgres::Client::connect(&url, postgres::NoTls)
+            .expect("connect to the test PostgreSQL server");
+        client
+            .batch_execute(&statement)
+            .expect("create test database");
+    })
+    .await
+    .expect("create test database");
     let (base, _) = admin_url
         .rsplit_once('/')
         .expect("database URL with a path");

@@ -7,11 +7,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::app::AppState;
-use crate::domain::conversation::{status_after_reply, Access, Conversation, Kind};
+use crate::domain::conversation::{Access, Conversation, Kind};
 use crate::domain::id::{is_id, new_id};
 use crate::domain::message::{validate_text, Message};
 use crate::domain::page::CursorPage;
-use crate::domain::time::now_ms;
 use crate::error::AppError;
 use crate::http::envelope::envelope;
 use crate::http::extract::Caller;
@@ -87,42 +86,30 @@ pub async fn send(
         .store
         .send_message(NewMessage {
             id: new_id(),
-            conversation_id: &conversation.id,
-            sender_id: &caller.user.id,
+            conversation_id: conversation.id.clone(),
+            sender_id: caller.user.id.clone(),
             side,
-            text: &body.content.text,
-            client_message_id,
-            now: now_ms(),
+            text: body.content.text,
+            client_message_id: client_message_id.map(str::to_owned),
         })
         .await?;
-    let mut read_seq = conversation.read_seq;
-    read_seq[side.index()] = read_seq[side.index()].max(sent.message.seq);
-    let message = sent
-        .message
-        .view(read_seq, conversation.kind == Kind::Support);
+    let committed = &sent.conversation;
+    let is_ticket = committed.kind == Kind::Support;
+    let message = sent.message.view(committed.read_seq, is_ticket);
     if sent.repeated {
         return Ok(envelope(StatusCode::OK, message));
     }
-    let audience = Audience::of(conversation);
+    let audience = Audience::of(committed);
     state
         .bus
         .publish(&audience, &Event::MessageNew(message.clone()))
         .await;
-    if conversation.kind == Kind::Support {
-        let status = status_after_reply(conversation.status, side);
-        if status != conversation.status {
-            let summary = ConversationSummary {
-                status,
-                last_seq: message.seq,
-                message_count: conversation.message_count + 1,
-                updated_at: message.created_at,
-                ..ConversationSummary::from(conversation)
-            };
-            state
-                .bus
-                .publish(&audience, &Event::TicketUpdated(summary))
-                .await;
-        }
+    if is_ticket && committed.status != conversation.status {
+        let summary = ConversationSummary::from(committed);
+        state
+            .bus
+            .publish(&audience, &Event::TicketUpdated(summary))
+            .await;
     }
     Ok(envelope(StatusCode::CREATED, message))
 }

@@ -14,7 +14,6 @@ use crate::domain::id::new_id;
 use crate::domain::message::{validate_text, Message};
 use crate::domain::page::{CursorPage, Page, PageQuery};
 use crate::domain::role::Role;
-use crate::domain::time::now_ms;
 use crate::domain::view::{ConversationView, P2pConversationView};
 use crate::error::{AppError, ErrorBody};
 use crate::http::envelope::{envelope, Data, Envelope};
@@ -71,13 +70,7 @@ async fn create_conversation(
     }
     let (conversation, created) = state
         .store
-        .open_p2p(
-            caller.resource_id(),
-            &new_id(),
-            &caller.user.id,
-            &other.id,
-            now_ms(),
-        )
+        .open_p2p(caller.resource_id(), &new_id(), &caller.user.id, &other.id)
         .await?;
     let access = conversation
         .access(&caller.user)
@@ -249,7 +242,7 @@ async fn edit_message(
     validate_text(&body.content.text)?;
     let edited = state
         .store
-        .edit_message(&conversation.id, &message_id, &body.content.text, now_ms())
+        .edit_message(&conversation.id, &message_id, &body.content.text)
         .await?
         .ok_or(AppError::BadRequest {
             message: "a deleted message cannot be edited".into(),
@@ -292,7 +285,7 @@ async fn delete_message(
     }
     let deleted = state
         .store
-        .delete_message(&conversation.id, &message_id, now_ms())
+        .delete_message(&conversation.id, &message_id)
         .await?
         .ok_or(AppError::NotFound("message"))?;
     let deleted = deleted.view(conversation.read_seq, false);
@@ -392,11 +385,10 @@ async fn set_status(
             "archiving needs canArchiveConversation, or a moderator",
         ));
     }
-    state
+    let conversation = state
         .store
-        .set_p2p_status(caller.resource_id(), &conversation.id, status, now_ms())
+        .set_p2p_status(caller.resource_id(), &conversation.id, status)
         .await?;
-    let (conversation, access) = messages::load(&state, &caller, Kind::P2p, &id).await?;
     let event = Event::ConversationUpdated(ConversationSummary::from(&conversation));
     state
         .bus

@@ -13,7 +13,6 @@ use crate::domain::conversation::{Kind, Priority, Status};
 use crate::domain::id::new_id;
 use crate::domain::message::{validate_text, Message};
 use crate::domain::page::{CursorPage, Page, PageQuery};
-use crate::domain::time::now_ms;
 use crate::domain::view::{ConversationView, TicketView};
 use crate::error::{AppError, ErrorBody};
 use crate::http::envelope::{Created, Data, Envelope};
@@ -79,18 +78,16 @@ async fn create_ticket(
             return Err(AppError::forbidden("this user may not send messages"));
         }
     }
-    let now = now_ms();
     let ticket = state
         .store
         .open_ticket(NewTicket {
             id: new_id(),
-            resource_id: caller.resource_id(),
-            customer_id: &caller.user.id,
-            subject: &body.subject,
+            resource_id: caller.resource_id().to_owned(),
+            customer_id: caller.user.id.clone(),
+            subject: body.subject,
             priority: body.priority.unwrap_or_default(),
-            category: body.category.as_deref(),
-            initial_message: body.initial_message.as_deref().map(|text| (new_id(), text)),
-            now,
+            category: body.category,
+            initial_message: body.initial_message.map(|text| (new_id(), text)),
         })
         .await?;
     let access = ticket
@@ -138,11 +135,11 @@ async fn list_tickets(
         ));
     }
     let filter = TicketFilter {
-        customer_id: (!caller.user.role.is_elevated()).then_some(caller.user.id.as_str()),
+        customer_id: (!caller.user.role.is_elevated()).then(|| caller.user.id.clone()),
         status: query.status,
         priority: query.priority,
-        assignee_id: query.assignee_id.as_deref(),
-        category: query.category.as_deref(),
+        assignee_id: query.assignee_id,
+        category: query.category,
     };
     let (tickets, total) = state
         .store
@@ -256,15 +253,16 @@ async fn update_ticket(
     let update = TicketUpdate {
         status,
         priority: body.priority.unwrap_or(current.priority),
-        category,
-        assignee_id,
-        now: now_ms(),
+        category: category.map(str::to_owned),
+        assignee_id: assignee_id.map(str::to_owned),
     };
-    state
+    let ticket = state
         .store
         .update_ticket(caller.resource_id(), &ticket.id, update)
         .await?;
-    let (ticket, access) = messages::load(&state, &caller, Kind::Support, &id).await?;
+    let access = ticket
+        .access(&caller.user)
+        .ok_or(AppError::NotFound("conversation"))?;
     let event = Event::TicketUpdated(ConversationSummary::from(&ticket));
     state.bus.publish(&Audience::of(&ticket), &event).await;
     Ok(Data(ConversationView::new(ticket, access)))

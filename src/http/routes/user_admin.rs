@@ -8,7 +8,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::app::AppState;
 use crate::domain::page::{Page, PageQuery};
 use crate::domain::role::{Permissions, PermissionsPatch, Role};
-use crate::domain::time::{self, now_ms};
+use crate::domain::time;
 use crate::domain::user::User;
 use crate::error::{AppError, ErrorBody};
 use crate::http::envelope::{Data, Envelope};
@@ -64,10 +64,11 @@ async fn revoke_tokens(
             "only an admin above this user's role may revoke their tokens",
         ));
     }
-    let at = now_ms();
-    if !state.store.revoke_user_tokens(resource_id, &id, at).await? {
-        return Err(AppError::NotFound("user"));
-    }
+    let at = state
+        .store
+        .revoke_user_tokens(resource_id, &id)
+        .await?
+        .ok_or(AppError::NotFound("user"))?;
     Ok(Data(RevokedTokens {
         user_id: id,
         revoked_at: at,
@@ -193,11 +194,7 @@ async fn update_user(
         (Role::User, None) => Permissions::default(),
         (_, patch) => target.permissions.merged(patch.unwrap_or_default()),
     };
-    let patch = UserPatch {
-        role,
-        permissions,
-        updated_at: now_ms(),
-    };
+    let patch = UserPatch { role, permissions };
     let user = state
         .store
         .update_user(resource_id, &id, patch)

@@ -76,12 +76,11 @@ async fn create_user(
         .store
         .insert_user(NewUser {
             id: new_id(),
-            resource_id: &tenant.resource.resource_id,
-            username: &request.username,
-            email: &request.email,
+            resource_id: tenant.resource.resource_id.clone(),
+            username: request.username,
+            email: request.email,
             role,
             permissions,
-            created_at: now_ms(),
         })
         .await?;
     Ok(Created(user))

@@ -1,0 +1,157 @@
+//! What every request reads and rarely changes, served from memory: the resource behind an API
+//! key, a caller's role, permissions and token version, and a resource's stats.
+//!
+//! Bounds: a write of this process drops what it made stale before it is acknowledged, so the
+//! next request here sees it. Other processes drop it when the invalidation reaches them over
+//! NATS, and at the latest when the entry's one-second lifetime ends (which also covers writes
+//! by the command line and missed NATS messages).
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use quick_cache::sync::Cache as Lru;
+
+use super::engine::{Effects, Stale};
+use super::stats::Stats;
+use crate::domain::resource::Resource;
+use crate::domain::user::User;
+
+/// How long an entry may be served without a fresh read.
+pub const LIFETIME: Duration = Duration::from_secs(1);
+
+#[derive(Clone)]
+struct Entry<T> {
+    at: Instant,
+    value: T,
+}
+
+impl<T: Clone> Entry<T> {
+    fn fresh(entry: Option<Entry<T>>) -> Option<T> {
+        entry
+            .filter(|entry| entry.at.elapsed() < LIFETIME)
+            .map(|entry| entry.value)
+    }
+}
+
+/// A resource and its secret hash, or nothing for an unknown key.
+pub type KeyLookup = Option<(Resource, String)>;
+
+/// One resource's stats, valid while no write changed its counters.
+#[derive(Default)]
+struct StatsSlot {
+    generation: u64,
+    cached: Option<Entry<Stats>>,
+}
+
+pub struct Cache {
+    users: Lru<(String, String), Entry<Option<User>>>,
+    keys: Lru<String, Entry<KeyLookup>>,
+    stats: Mutex<HashMap<String, StatsSlot>>,
+}
+
+impl Default for Cache {
+    fn default() -> Self {
+        Cache {
+            users: Lru::new(100_000),
+            keys: Lru::new(10_000),
+            stats: Mutex::default(),
+        }
+    }
+}
+
+impl Cache {
+    pub fn user(&self, resource_id: &str, user_id: &str) -> Option<Option<User>> {
+        Entry::fresh(
+            self.users
+                .get(&(resource_id.to_owned(), user_id.to_owned())),
+        )
+    }
+
+    pub fn put_user(&self, resource_id: &str, user_id: &str, user: Option<User>) {
+        let entry = Entry {
+            at: Instant::now(),
+            value: user,
+        };
+        self.users
+            .insert((resource_id.to_owned(), user_id.to_owned()), entry);
+    }
+
+    pub fn key(&self, api_key_hash: &str) -> Option<KeyLookup> {
+        Entry::fresh(self.keys.get(api_key_hash))
+    }
+
+    pub fn put_key(&self, api_key_hash: &str, lookup: KeyLookup) {
+        let entry = Entry {
+            at: Instant::now(),
+            value: lookup,
+        };
+        self.keys.insert(api_key_hash.to_owned(), entry);
+    }
+
+    pub fn stats(&self, resource_id: &str) -> Option<Stats> {
+        let slots = self.stats.lock().ok()?;
+        Entry::fresh(slots.get(resource_id)?.cached.clone())
+    }
+
+    /// The generation to hand back to `put_stats` with stats read after this call.
+    pub fn stats_generation(&self, resource_id: &str) -> u64 {
+        self.stats
+            .lock()
+            .map(|slots| slots.get(resource_id).map_or(0, |slot| slot.generation))
+            .unwrap_or(0)
+    }
+
+    /// Keeps `stats` unless a write changed the counters since `generation` was read.
+    pub fn put_stats(&self, resource_id: &str, generation: u64, stats: Stats) {
+        if let Ok(mut slots) = self.stats.lock() {
+            let slot = slots.entry(resource_id.to_owned()).or_default();
+            if slot.generation == generation {
+                slot.cached = Some(Entry {
+                    at: Instant::now(),
+                    value: stats,
+                });
+            }
+        }
+    }
+
+    /// Drops what a committed batch made stale (called before its writes are answered).
+    pub fn committed(&self, effects: &Effects) {
+        for entry in &effects.stale {
+            self.drop_stale(entry);
+        }
+        if let Ok(mut slots) = self.stats.lock() {
+            for resource_id in effects.counters.resources() {
+                let slot = slots.entry(resource_id.to_owned()).or_default();
+                slot.generation += 1;
+                slot.cached = None;
+            }
+        }
+    }
+
+    /// Drops one entry (a local write, or an invalidation from another process).
+    pub fn drop_stale(&self, entry: &Stale) {
+        match entry {
+            Stale::User {
+                resource_id,
+                user_id,
+            } => {
+                self.users.remove(&(resource_id.clone(), user_id.clone()));
+            }
+            // Keys are looked up by hash; a rotation is rare, so drop them all.
+            Stale::Resource { .. } => self.keys.clear(),
+        }
+    }
+
+    /// Drops everything (after a lost NATS connection: invalidations may have been missed).
+    pub fn flush(&self) {
+        self.users.clear();
+        self.keys.clear();
+        if let Ok(mut slots) = self.stats.lock() {
+            for slot in slots.values_mut() {
+                slot.generation += 1;
+                slot.cached = None;
+            }
+        }
+    }
+}
