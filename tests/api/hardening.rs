@@ -334,6 +334,32 @@ async fn idle_connections_are_closed_after_the_idle_timeout() {
 }
 
 #[tokio::test]
+async fn a_later_request_gets_the_header_timeout_from_its_first_byte() {
+    let app = TestApp::spawn_with(Settings {
+        idle_timeout_secs: 600,
+        header_read_timeout_secs: 1,
+        ..Settings::default()
+    })
+    .await;
+    let mut stream = TcpStream::connect(app.base.trim_start_matches("http://"))
+        .await
+        .expect("connect");
+    stream
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .expect("write");
+    let mut buffer = [0u8; 4096];
+    let read = stream.read(&mut buffer).await.expect("response");
+    assert!(buffer[..read].starts_with(b"HTTP/1.1 200"));
+    // Half of a second request: the header clock, not the ten-minute idle one, now runs.
+    stream
+        .write_all(b"GET /healthz HTTP/1.1\r\n")
+        .await
+        .expect("write");
+    closed_by_server(&mut stream).await;
+}
+
+#[tokio::test]
 async fn test_databases_are_dropped_with_their_app() {
     let Ok(admin_url) = std::env::var("CHATCLOUD_TEST_DATABASE_URL") else {
         return; // SQLite: the temporary directory goes with the app.
