@@ -1,6 +1,7 @@
 //! `GET /api/v1/ws`: the real-time connection. Authenticated before the upgrade (browsers cannot
 //! set headers on a WebSocket, so the token and key come in the query string); then one task per
-//! socket selects over client frames, hub events and the heartbeat.
+//! socket selects over client frames, hub events, the heartbeat and shutdown. Every write has a
+//! deadline, and every way the server ends a socket has a close code (`close`) an SDK can act on.
 
 use std::time::Duration;
 
