@@ -36,13 +36,21 @@ async fn main() -> anyhow::Result<()> {
             url: url.clone(),
             sqlite_sync: SqliteSync::Full,
         },
-        jwt_secret: Some("bench".into()),
+        jwt_secret: Some("bench-token-key-of-at-least-32-bytes".into()),
         nats_url: None,
         operator_key: None,
         rate_limit_per_key: u32::MAX,
         rate_limit_per_user: u32::MAX,
+        rate_limit_per_secret: u32::MAX,
+        rate_limit_per_address: u32::MAX,
+        trusted_proxies: Vec::new(),
         request_timeout_secs: 30,
         ws_heartbeat_secs: 30,
+        ws_max_connections: 16_000,
+        ws_write_timeout_secs: 10,
+        header_read_timeout_secs: 10,
+        idle_timeout_secs: 60,
+        shutdown_timeout_secs: 10,
     };
     let state = AppState::new(&config).await?;
     let site = tenants::create_resource(

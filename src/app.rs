@@ -5,15 +5,18 @@ use std::time::Duration;
 
 use anyhow::Context;
 use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
 
 use crate::auth::jwt::JwtKeys;
 use crate::auth::keys::random_hex;
 use crate::config::Config;
 use crate::http;
 use crate::http::metrics::Metrics;
-use crate::http::rate_limit::RateLimiter;
+use crate::http::rate_limit::Limits;
 use crate::realtime::bus::Bus;
 use crate::realtime::hub::Hub;
+use crate::server::{self, Timeouts};
 use crate::store::Store;
 
 /// Cheap handles shared by every request.
@@ -23,18 +26,25 @@ pub struct AppState {
     pub jwt: Arc<JwtKeys>,
     pub operator_key: Option<Arc<str>>,
     pub metrics: Arc<Metrics>,
-    pub key_limiter: Arc<RateLimiter>,
-    pub user_limiter: Arc<RateLimiter>,
+    pub limits: Arc<Limits>,
     pub request_time_limit: Duration,
     pub hub: Arc<Hub>,
     pub bus: Bus,
     /// How often WebSocket sessions ping, re-check their user and refresh presence.
     pub heartbeat: Duration,
+    /// How long a WebSocket write may take before the client is dropped as stuck.
+    pub ws_write_timeout: Duration,
+    /// The WebSocket sessions, which a shutdown waits for.
+    pub sessions: TaskTracker,
+    /// Cancelled when the server begins to shut down.
+    pub shutdown: CancellationToken,
+    pub timeouts: Timeouts,
 }
 
 impl AppState {
     /// Connects the store and loads (or creates) the token key.
     pub async fn new(config: &Config) -> anyhow::Result<AppState> {
+        check_secrets(config)?;
         let store = Store::connect(&config.database.url, config.database.sqlite_sync).await?;
         let jwt_secret = match &config.jwt_secret {
             Some(secret) => secret.clone(),
@@ -43,35 +53,67 @@ impl AppState {
                 .await
                 .context("loading the token key")?,
         };
-        let hub = Arc::new(Hub::default());
+        let hub = Arc::new(Hub::new(config.ws_max_connections));
         Ok(AppState {
             store,
             jwt: Arc::new(JwtKeys::new(&jwt_secret)),
             operator_key: config.operator_key.as_deref().map(Arc::from),
             metrics: Arc::new(Metrics::default()),
-            key_limiter: Arc::new(RateLimiter::per_minute(config.rate_limit_per_key)),
-            user_limiter: Arc::new(RateLimiter::per_minute(config.rate_limit_per_user)),
+            limits: Arc::new(Limits::new(config)),
             request_time_limit: Duration::from_secs(config.request_timeout_secs.max(1)),
             bus: Bus::connect(Arc::clone(&hub), config.nats_url.as_deref()).await?,
             hub,
             heartbeat: Duration::from_secs(config.ws_heartbeat_secs.max(1)),
+            ws_write_timeout: Duration::from_secs(config.ws_write_timeout_secs.max(1)),
+            sessions: TaskTracker::new(),
+            shutdown: CancellationToken::new(),
+            timeouts: Timeouts {
+                header_read: Duration::from_secs(config.header_read_timeout_secs.max(1)),
+                idle: Duration::from_secs(config.idle_timeout_secs.max(1)),
+                drain: Duration::from_secs(config.shutdown_timeout_secs),
+            },
         })
     }
 }
 
-/// Serves the API on `listener` until `shutdown` completes. Tests pass a port-0 listener.
+/// Shortest accepted token key: an HS256 key shorter than the hash is weaker than the hash.
+const MIN_JWT_SECRET_BYTES: usize = 32;
+
+/// Refuses configured secrets that would let anyone forge tokens or call the operator API.
+fn check_secrets(config: &Config) -> anyhow::Result<()> {
+    if let Some(secret) = &config.jwt_secret {
+        anyhow::ensure!(
+            secret.len() >= MIN_JWT_SECRET_BYTES,
+            "CHATCLOUD_JWT_SECRET (--jwt-secret) is {} bytes long; it must be at least {} random \
+             bytes (e.g. the output of `openssl rand -hex 32`), or unset so that a key is \
+             generated once and kept in the database",
+            secret.len(),
+            MIN_JWT_SECRET_BYTES
+        );
+    }
+    if let Some(key) = &config.operator_key {
+        anyhow::ensure!(
+            !key.trim().is_empty(),
+            "CHATCLOUD_OPERATOR_KEY (--operator-key) is empty; set it to a long random value \
+             (e.g. the output of `openssl rand -hex 32`), or unset it to turn the operator API off"
+        );
+    }
+    Ok(())
+}
+
+/// Serves the API on `listener` until `shutdown` completes, then drains open requests and
+/// WebSockets for at most the shutdown timeout. Tests pass a port-0 listener.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-) -> anyhow::Result<()> {
+) {
     tokio::spawn(prune_activity_periodically(state.store.clone()));
+    let timeouts = state.timeouts;
+    let stopping = state.shutdown.clone();
+    let sessions = state.sessions.clone();
     let router = http::router(state);
-    let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, service)
-        .with_graceful_shutdown(shutdown)
-        .await
-        .context("serving HTTP")
+    server::run(listener, router, timeouts, stopping, sessions, shutdown).await;
 }
 
 /// Drops expired activity buckets every ten minutes (they only serve "the last 24 hours").

@@ -1,5 +1,8 @@
 //! The `chatcloud` command line: `serve` and `resource create`.
 
+use std::io::IsTerminal;
+use std::time::Duration;
+
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use tokio::net::TcpListener;
@@ -58,12 +61,14 @@ pub fn run() -> anyhow::Result<()> {
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
         )
         .with_writer(std::io::stderr)
+        // Colour codes only for a person at a terminal, never into files or log collectors.
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("starting the async runtime")?;
-    runtime.block_on(async {
+    let result = runtime.block_on(async {
         match cli.command {
             Command::Serve(config) => serve(config).await,
             Command::Resource {
@@ -91,7 +96,11 @@ pub fn run() -> anyhow::Result<()> {
                 Ok(())
             }
         }
-    })
+    });
+    // Whatever is still running after the shutdown deadline (a stuck client's task, a blocking
+    // store call) must not keep the process alive.
+    runtime.shutdown_timeout(Duration::from_millis(500));
+    result
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {
@@ -105,7 +114,8 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("binding {}", config.bind))?;
     println!("ChatCloud listening on http://{}", listener.local_addr()?);
-    app::serve(listener, state, shutdown_signal()).await
+    app::serve(listener, state, shutdown_signal()).await;
+    Ok(())
 }
 
 fn print_demo_keys(demo: &ProvisionedResource) {

@@ -38,8 +38,14 @@ pub enum AppError {
     #[error("{0}")]
     Conflict(Cow<'static, str>),
     /// 413: body over the limit.
-    #[error("request body is larger than 64 KiB")]
+    #[error("request body is too large (64 KiB; 128 KiB on routes that carry a message)")]
     PayloadTooLarge,
+    /// 414: request target over the limit.
+    #[error("the request target (path and query) is longer than 8 KiB")]
+    UriTooLong,
+    /// 431: header section over the limit.
+    #[error("the request headers are larger than 32 KiB")]
+    HeadersTooLarge,
     /// 429: over a rate limit; the client may retry after this many seconds.
     #[error("rate limit exceeded, retry in {retry_after} s")]
     RateLimited { retry_after: u64 },
@@ -107,6 +113,8 @@ impl AppError {
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::UriTooLong => StatusCode::URI_TOO_LONG,
+            AppError::HeadersTooLarge => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Timeout
             | AppError::Overloaded
@@ -125,6 +133,8 @@ impl AppError {
             AppError::MethodNotAllowed => "method_not_allowed",
             AppError::Conflict(_) => "conflict",
             AppError::PayloadTooLarge => "payload_too_large",
+            AppError::UriTooLong => "uri_too_long",
+            AppError::HeadersTooLarge => "headers_too_large",
             AppError::RateLimited { .. } => "rate_limited",
             AppError::Timeout => "timeout",
             AppError::Overloaded => "overloaded",
@@ -134,6 +144,11 @@ impl AppError {
         }
     }
 }
+
+/// The `code` of an error response, left in its extensions for the middleware (CORS leaves
+/// `Access-Control-Allow-Origin` off a refused origin's response).
+#[derive(Debug, Clone, Copy)]
+pub struct ErrorCode(pub &'static str);
 
 /// The error envelope, as documented in the OpenAPI document.
 #[derive(Debug, Serialize, ToSchema)]
@@ -159,6 +174,7 @@ impl IntoResponse for AppError {
             code: self.code(),
         };
         let mut response = (self.status(), axum::Json(body)).into_response();
+        response.extensions_mut().insert(ErrorCode(self.code()));
         let retry_after = match self {
             AppError::RateLimited { retry_after } => Some(retry_after),
             AppError::Overloaded => Some(1),

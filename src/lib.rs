@@ -16,6 +16,8 @@ pub mod error;
 pub mod http;
 /// Real-time events: the connection hub and the bus.
 pub mod realtime;
+/// The HTTP server: accept loop, connection timeouts, graceful shutdown.
+pub mod server;
 /// SQL storage over SQLite or PostgreSQL.
 pub mod store;
 /// Creating resources with fresh keys.

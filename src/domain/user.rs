@@ -70,7 +70,9 @@ pub fn validate_username(username: &str) -> Result<(), AppError> {
 /// at most 254 characters. Deliverability is the site's business.
 pub fn validate_email(email: &str) -> Result<(), AppError> {
     let valid = email.len() <= 254
-        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+        && !email
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || is_bidi_control(c))
         && match email.split_once('@') {
             Some((local, domain)) => {
                 !local.is_empty()
@@ -87,6 +89,15 @@ pub fn validate_email(email: &str) -> Result<(), AppError> {
     } else {
         Err(AppError::bad_request("email is not a valid address"))
     }
+}
+
+/// Unicode's explicit direction controls (embeddings, overrides, isolates, marks): invisible
+/// characters that make an address display as another one.
+fn is_bidi_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+    )
 }
 
 #[cfg(test)]

@@ -11,35 +11,49 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::app::AppState;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 
 const ALLOW_METHODS: &str = "GET, POST, PATCH, DELETE, OPTIONS";
 const ALLOW_HEADERS: &str = "authorization, content-type, x-api-key, idempotency-key";
+/// The error code of a refused origin (here and in the `Tenant` extractor).
+pub const ORIGIN_NOT_ALLOWED: &str = "origin_not_allowed";
 const EXPOSE_HEADERS: &str =
     "retry-after, x-ratelimit-limit, x-ratelimit-remaining, x-ratelimit-reset, x-request-id";
 
-pub async fn cors(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let Some(origin) = request.headers().get(header::ORIGIN).cloned() else {
-        return next.run(request).await;
-    };
+/// Middleware: answers preflights (inside the rate limit, so that they are counted and carry its
+/// headers like any request without credentials).
+pub async fn preflight(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let is_preflight = request.method() == Method::OPTIONS
         && request
             .headers()
             .contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
-    if is_preflight {
-        return preflight(&state, origin).await;
+    match request.headers().get(header::ORIGIN).cloned() {
+        Some(origin) if is_preflight => answer_preflight(&state, origin).await,
+        _ => next.run(request).await,
     }
+}
+
+/// Middleware: allows the request's origin to read the response, unless the response refuses
+/// that origin (a refused origin must not be told it may read).
+pub async fn allow_origin(request: Request, next: Next) -> Response {
+    let origin = request.headers().get(header::ORIGIN).cloned();
     let mut response = next.run(request).await;
-    let headers = response.headers_mut();
-    allow_origin(headers, origin);
-    headers.insert(
-        header::ACCESS_CONTROL_EXPOSE_HEADERS,
-        HeaderValue::from_static(EXPOSE_HEADERS),
-    );
+    let refused = response
+        .extensions()
+        .get::<ErrorCode>()
+        .is_some_and(|code| code.0 == ORIGIN_NOT_ALLOWED);
+    if let (Some(origin), false) = (origin, refused) {
+        let headers = response.headers_mut();
+        allow(headers, origin);
+        headers.insert(
+            header::ACCESS_CONTROL_EXPOSE_HEADERS,
+            HeaderValue::from_static(EXPOSE_HEADERS),
+        );
+    }
     response
 }
 
-async fn preflight(state: &AppState, origin: HeaderValue) -> Response {
+async fn answer_preflight(state: &AppState, origin: HeaderValue) -> Response {
     let allowed = match origin.to_str() {
         Ok(origin) => state.store.some_resource_allows_origin(origin).await,
         Err(_) => Ok(false),
@@ -48,7 +62,7 @@ async fn preflight(state: &AppState, origin: HeaderValue) -> Response {
         Ok(true) => {
             let mut response = StatusCode::NO_CONTENT.into_response();
             let headers = response.headers_mut();
-            allow_origin(headers, origin);
+            allow(headers, origin);
             headers.insert(
                 header::ACCESS_CONTROL_ALLOW_METHODS,
                 HeaderValue::from_static(ALLOW_METHODS),
@@ -62,14 +76,14 @@ async fn preflight(state: &AppState, origin: HeaderValue) -> Response {
         }
         Ok(false) => AppError::Forbidden {
             message: "this origin is not allowed by any resource".into(),
-            code: "origin_not_allowed",
+            code: ORIGIN_NOT_ALLOWED,
         }
         .into_response(),
         Err(error) => error.into_response(),
     }
 }
 
-fn allow_origin(headers: &mut HeaderMap, origin: HeaderValue) {
+fn allow(headers: &mut HeaderMap, origin: HeaderValue) {
     headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
     headers.insert(header::VARY, HeaderValue::from_static("origin"));
 }

@@ -1,31 +1,37 @@
 //! Extractors: request bodies and queries with errors in the envelope, and the credentials of a
 //! request (API key, secret, chat token, operator key).
 
+use std::borrow::Cow;
+
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{FromRequest, FromRequestParts, OptionalFromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
+use serde_json::Value;
 
 use crate::app::AppState;
 use crate::auth::keys;
 use crate::domain::resource::Resource;
-use crate::domain::time::now_ms;
 use crate::domain::user::User;
 use crate::error::AppError;
+use crate::http::cors::ORIGIN_NOT_ALLOWED;
+use crate::http::rate_limit::Budget;
 
-/// A JSON body. The content type is not checked (a `curl -d` works); the body must parse.
+/// A JSON body. The content type is not checked (a `curl -d` works); the body must be a JSON
+/// object without NUL characters, and a `resourceId` in it must be the API key's resource.
 pub struct Json<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
     type Rejection = AppError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, AppError> {
+        let tenant = request.extensions().get::<Tenant>().cloned();
         let bytes = Bytes::from_request(request, state)
             .await
             .map_err(body_rejection)?;
-        parse_json(&bytes).map(Json)
+        parse_body(&bytes, tenant.as_ref()).map(Json)
     }
 }
 
@@ -36,13 +42,14 @@ impl<T: DeserializeOwned + Default, S: Send + Sync> FromRequest<S> for OptionalJ
     type Rejection = AppError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, AppError> {
+        let tenant = request.extensions().get::<Tenant>().cloned();
         let bytes = Bytes::from_request(request, state)
             .await
             .map_err(body_rejection)?;
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Ok(OptionalJson(T::default()));
         }
-        parse_json(&bytes).map(OptionalJson)
+        parse_body(&bytes, tenant.as_ref()).map(OptionalJson)
     }
 }
 
@@ -54,18 +61,56 @@ fn body_rejection(rejection: BytesRejection) -> AppError {
     }
 }
 
-fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
-    serde_json::from_slice(bytes)
+/// Every body of the API is an object. Serde would read a struct from an array too
+/// (`["staff", null]` as `{role, permissions}`), so the shape is checked before the fields.
+fn parse_body<T: DeserializeOwned>(bytes: &[u8], tenant: Option<&Tenant>) -> Result<T, AppError> {
+    let value: Value = serde_json::from_slice(bytes)
+        .map_err(|error| AppError::bad_request(format!("invalid JSON body: {error}")))?;
+    let Value::Object(fields) = &value else {
+        return Err(AppError::bad_request("the JSON body must be an object"));
+    };
+    if contains_nul(&value) {
+        return Err(AppError::bad_request(
+            "the JSON body contains a NUL character (\\u0000)",
+        ));
+    }
+    if let Some(tenant) = tenant {
+        tenant.check_resource_id(fields.get("resourceId").and_then(Value::as_str))?;
+    }
+    serde_json::from_value(value)
         .map_err(|error| AppError::bad_request(format!("invalid JSON body: {error}")))
 }
 
-/// Query parameters; a malformed or mistyped one is 400 `invalid_query`.
+/// Whether any string of `value`, or any key, holds U+0000. Refused everywhere: PostgreSQL cannot
+/// store it, and both stores must answer alike.
+pub fn contains_nul(value: &Value) -> bool {
+    match value {
+        Value::String(text) => text.contains('\0'),
+        Value::Array(items) => items.iter().any(contains_nul),
+        Value::Object(fields) => fields
+            .iter()
+            .any(|(key, value)| key.contains('\0') || contains_nul(value)),
+        Value::Null | Value::Bool(_) | Value::Number(_) => false,
+    }
+}
+
+/// A percent-encoded NUL, the only way a URI can carry one.
+fn has_encoded_nul(text: &str) -> bool {
+    text.contains("%00")
+}
+
+/// Query parameters; a malformed or mistyped one, or one with a NUL, is 400 `invalid_query`.
 pub struct Query<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        if parts.uri.query().is_some_and(has_encoded_nul) {
+            return Err(AppError::invalid_query(
+                "the query string contains a NUL character (%00)",
+            ));
+        }
         axum::extract::Query::<T>::from_request_parts(parts, state)
             .await
             .map(|query| Query(query.0))
@@ -73,20 +118,26 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
     }
 }
 
-/// Path parameters; one that cannot be decoded is 400 `invalid_path` in the envelope.
+/// Path parameters; one that cannot be decoded, or holds a NUL, is 400 `invalid_path`.
 pub struct Path<T>(pub T);
 
 impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T> {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        let invalid = |message: String| AppError::BadRequest {
+            message: message.into(),
+            code: "invalid_path",
+        };
+        if has_encoded_nul(parts.uri.path()) {
+            return Err(invalid(
+                "the path contains a NUL character (%00)".to_owned(),
+            ));
+        }
         <axum::extract::Path<T> as FromRequestParts<S>>::from_request_parts(parts, state)
             .await
             .map(|path| Path(path.0))
-            .map_err(|rejection| AppError::BadRequest {
-                message: rejection.body_text().into(),
-                code: "invalid_path",
-            })
+            .map_err(|rejection| invalid(rejection.body_text()))
     }
 }
 
@@ -111,18 +162,23 @@ impl Tenant {
     }
 }
 
-fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get(name)
-        .and_then(|value| value.to_str().ok())
-        .map(str::trim)
-        .filter(|value| !value.is_empty())
+/// A credential header, trimmed; absent or blank is `None`. A value that is not visible ASCII
+/// is kept (lossily decoded) so that it fails as an invalid credential, not as a missing one.
+pub fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<Cow<'a, str>> {
+    let value = headers.get(name)?;
+    let text = match value.to_str() {
+        Ok(text) => Cow::Borrowed(text.trim()),
+        Err(_) => Cow::Owned(String::from_utf8_lossy(value.as_bytes()).trim().to_owned()),
+    };
+    Some(text).filter(|text| !text.is_empty())
 }
 
 impl Tenant {
     /// Resolves the resource of `api_key` and checks the browser origin and the secret, if given.
+    /// A valid secret makes the request the site's server's: it is charged to that budget.
     pub async fn resolve(
         state: &AppState,
+        budget: &Budget,
         api_key: Option<&str>,
         origin: Option<&str>,
         secret: Option<&str>,
@@ -142,7 +198,7 @@ impl Tenant {
         if origin.is_some_and(|origin| !resource.allows_origin(origin)) {
             return Err(AppError::Forbidden {
                 message: "this origin is not allowed for this API key".into(),
-                code: "origin_not_allowed",
+                code: ORIGIN_NOT_ALLOWED,
             });
         }
         let has_secret = match secret {
@@ -150,6 +206,9 @@ impl Tenant {
             Some(_) => return Err(AppError::secret_required("x-api-secret is not valid")),
             None => false,
         };
+        if has_secret {
+            budget.charge(|| state.limits.charge_secret(&resource.resource_id))?;
+        }
         Ok(Tenant {
             resource,
             has_secret,
@@ -167,14 +226,23 @@ impl FromRequestParts<AppState> for Tenant {
         let headers = &parts.headers;
         let tenant = Tenant::resolve(
             state,
-            header_str(headers, "x-api-key"),
-            header_str(headers, header::ORIGIN.as_str()),
-            header_str(headers, "x-api-secret"),
+            &request_budget(parts),
+            header_str(headers, "x-api-key").as_deref(),
+            header_str(headers, header::ORIGIN.as_str()).as_deref(),
+            header_str(headers, "x-api-secret").as_deref(),
         )
         .await?;
         parts.extensions.insert(tenant.clone());
         Ok(tenant)
     }
+}
+
+fn request_budget(parts: &Parts) -> Budget {
+    parts
+        .extensions
+        .get::<Budget>()
+        .cloned()
+        .unwrap_or_default()
 }
 
 /// The authenticated user of a request: a valid chat token of the key's resource whose user
@@ -202,7 +270,7 @@ impl FromRequestParts<AppState> for Caller {
                     "missing_token",
                 )
             })?;
-        authenticate(authorization, tenant, state).await
+        authenticate(&authorization, tenant, state, &request_budget(parts)).await
     }
 }
 
@@ -216,7 +284,11 @@ impl OptionalFromRequestParts<AppState> for Caller {
     ) -> Result<Option<Self>, AppError> {
         let tenant = Tenant::from_request_parts(parts, state).await?;
         match header_str(&parts.headers, header::AUTHORIZATION.as_str()) {
-            Some(authorization) => authenticate(authorization, tenant, state).await.map(Some),
+            Some(authorization) => {
+                authenticate(&authorization, tenant, state, &request_budget(parts))
+                    .await
+                    .map(Some)
+            }
             None => Ok(None),
         }
     }
@@ -226,21 +298,23 @@ async fn authenticate(
     authorization: &str,
     tenant: Tenant,
     state: &AppState,
+    budget: &Budget,
 ) -> Result<Caller, AppError> {
     let token = authorization
         .strip_prefix("Bearer ")
         .or_else(|| authorization.strip_prefix("bearer "))
         .ok_or_else(|| AppError::unauthorized("chat token is invalid", "invalid_token"))?;
-    Caller::from_token(token, tenant, state).await
+    Caller::from_token(token, tenant, state, budget).await
 }
 
 impl Caller {
     /// The caller of a chat token of `tenant`'s resource (also used by the WebSocket handshake,
-    /// which carries the token in the query string).
+    /// which carries the token in the query string), charged to the user's budget.
     pub async fn from_token(
         token: &str,
         tenant: Tenant,
         state: &AppState,
+        budget: &Budget,
     ) -> Result<Caller, AppError> {
         let invalid = || AppError::unauthorized("chat token is invalid", "invalid_token");
         let claims = state.jwt.verify(token.trim())?;
@@ -260,29 +334,24 @@ impl Caller {
                 "invalid_token",
             ));
         }
-        let decision = state.user_limiter.check(&user.id, now_ms());
-        if !decision.allowed {
-            return Err(AppError::RateLimited {
-                retry_after: decision.reset_after_seconds,
-            });
-        }
+        budget.charge(|| state.limits.charge_user(&user.resource_id, &user.id))?;
         Ok(Caller { user, tenant })
     }
 }
 
 /// The operator of this ChatCloud installation (`x-operator-key`, constant-time compared).
-/// Without a configured key the operator API does not exist: 404.
+/// Without a configured key the operator API does not exist: 404. The operator is not
+/// rate-limited; a wrong key counts against the client address.
 pub struct Operator;
 
-impl FromRequestParts<AppState> for Operator {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+impl Operator {
+    /// Checks an `x-operator-key` value against the configured key.
+    pub fn verify(state: &AppState, given: Option<&str>) -> Result<Operator, AppError> {
         let expected = state
             .operator_key
             .as_deref()
             .ok_or(AppError::NotFound("route"))?;
-        match header_str(&parts.headers, "x-operator-key") {
+        match given {
             Some(given) if keys::constant_time_eq(given, expected) => Ok(Operator),
             Some(_) => Err(AppError::unauthorized(
                 "x-operator-key is not valid",
@@ -293,5 +362,18 @@ impl FromRequestParts<AppState> for Operator {
                 "missing_operator_key",
             )),
         }
+    }
+}
+
+impl FromRequestParts<AppState> for Operator {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let operator = Operator::verify(
+            state,
+            header_str(&parts.headers, "x-operator-key").as_deref(),
+        )?;
+        request_budget(parts).exempt();
+        Ok(operator)
     }
 }

@@ -28,6 +28,25 @@ use crate::error::AppError;
 /// Largest accepted request body (contract §8).
 pub const BODY_LIMIT: usize = 64 * 1024;
 
+/// Largest body of the routes that carry a message text: 10,000 characters that a client escapes
+/// as `\uXXXX` surrogate pairs take 120,000 bytes, plus the JSON around them.
+pub const MESSAGE_BODY_LIMIT: usize = 128 * 1024;
+
+/// The body limit of the routes that carry a message text.
+pub fn message_body_limit() -> DefaultBodyLimit {
+    DefaultBodyLimit::max(MESSAGE_BODY_LIMIT)
+}
+
+/// Longest accepted request target (path and query). hyper itself answers a bare 414 past 64 KiB.
+const MAX_URI_BYTES: usize = 8 * 1024;
+
+/// Largest accepted header section. hyper itself answers a bare 431 past about 400 KiB or 100
+/// headers.
+const MAX_HEADER_BYTES: usize = 32 * 1024;
+
+/// Longest `x-request-id` kept from a client; a longer or unprintable one is replaced.
+const MAX_REQUEST_ID: usize = 128;
+
 /// The whole application: every route under `/api/v1`, operator endpoints and the middleware.
 pub fn router(state: AppState) -> Router {
     let (api, openapi) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
@@ -54,9 +73,14 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), time_limit))
         .layer(middleware::from_fn_with_state(
             state.clone(),
-            rate_limit::limit_per_key,
+            cors::preflight,
         ))
-        .layer(middleware::from_fn_with_state(state.clone(), cors::cors))
+        .layer(middleware::from_fn(head_limits))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            rate_limit::limit,
+        ))
+        .layer(middleware::from_fn(cors::allow_origin))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             metrics::record,
@@ -68,7 +92,42 @@ pub fn router(state: AppState) -> Router {
         )
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(RequestIds))
+        .layer(middleware::map_request(drop_unusable_request_id))
         .with_state(state)
+}
+
+/// Answers an over-long request target (414) or header section (431) in the envelope, within
+/// the larger limits at which hyper answers them itself without a body.
+async fn head_limits(request: Request, next: Next) -> Response {
+    let uri_bytes = request
+        .uri()
+        .path_and_query()
+        .map_or(0, |target| target.as_str().len());
+    if uri_bytes > MAX_URI_BYTES {
+        return AppError::UriTooLong.into_response();
+    }
+    let header_bytes: usize = request
+        .headers()
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len() + 4)
+        .sum();
+    if header_bytes > MAX_HEADER_BYTES {
+        return AppError::HeadersTooLarge.into_response();
+    }
+    next.run(request).await
+}
+
+/// Removes a client-sent `x-request-id` that is too long or not printable ASCII, so that a fresh
+/// one replaces it (it goes into every log line of the request).
+async fn drop_unusable_request_id(mut request: Request) -> Request {
+    let usable = request.headers().get("x-request-id").map(|id| {
+        id.to_str()
+            .is_ok_and(|id| !id.is_empty() && id.len() <= MAX_REQUEST_ID)
+    });
+    if usable == Some(false) {
+        request.headers_mut().remove("x-request-id");
+    }
+    request
 }
 
 /// Ends requests that outlive the configured time limit (a stalled upload, a stuck database)

@@ -96,8 +96,8 @@ mod tests {
 
     #[tokio::test]
     async fn payloads_round_trip_to_the_hub() {
-        let hub = Arc::new(Hub::default());
-        let (_registration, mut events, _) = hub.register("r", "alice", Role::User);
+        let hub = Arc::new(Hub::new(10));
+        let (_registration, mut events, _) = hub.register("r", "alice", Role::User).expect("room");
         let audience = Audience {
             resource_id: "r".into(),
             users: vec!["alice".into()],

@@ -1,6 +1,8 @@
 //! The node-local registry of WebSocket connections, by user, with an index of elevated users per
 //! resource. Delivery serialises an event once and hands it to each connection's bounded queue; a
-//! connection whose queue is full is dropped (its client reconnects and catches up by cursor).
+//! connection whose queue is full gets no more events and its session ends (the client reconnects
+//! and catches up by cursor). A connection counts against the caps until its session has ended,
+//! whatever state it is in, so a stuck socket cannot make room for more.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -14,14 +16,28 @@ use crate::domain::role::Role;
 /// Events a connection may have queued before it counts as too slow.
 const QUEUE: usize = 256;
 
-#[derive(Default)]
+/// Sockets one user may hold open on one server process (tabs, devices); more is abuse.
+pub const MAX_CONNECTIONS_PER_USER: usize = 32;
+
 pub struct Hub {
     state: Mutex<State>,
     next_id: AtomicU64,
+    max_connections: usize,
+}
+
+/// Why a connection was not registered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Full {
+    /// The user already holds `MAX_CONNECTIONS_PER_USER` sockets on this process.
+    User,
+    /// The process holds its maximum of sockets.
+    Process,
 }
 
 #[derive(Default)]
 struct State {
+    /// Every registered connection.
+    total: usize,
     /// user id → their connections on this node.
     connections: HashMap<String, Vec<Connection>>,
     /// resource id → elevated users connected, with their role.
@@ -30,7 +46,8 @@ struct State {
 
 struct Connection {
     id: u64,
-    sender: mpsc::Sender<Arc<str>>,
+    /// `None` once the connection fell too far behind: it gets nothing more, but still counts.
+    sender: Option<mpsc::Sender<Arc<str>>>,
 }
 
 /// A registered connection; dropping it unregisters.
@@ -42,20 +59,40 @@ pub struct Registration {
 }
 
 impl Hub {
-    /// Registers a connection of `user_id`; events for them arrive on the receiver. The second
-    /// value says whether this is the user's first connection on this node.
+    /// A hub that holds at most `max_connections` sockets.
+    pub fn new(max_connections: usize) -> Hub {
+        Hub {
+            state: Mutex::default(),
+            next_id: AtomicU64::new(0),
+            max_connections,
+        }
+    }
+
+    /// Registers a connection of `user_id`, unless the user or the process is at its cap; events
+    /// for them arrive on the receiver. The last value says whether this is the user's first
+    /// connection on this node.
     pub fn register(
         self: &Arc<Self>,
         resource_id: &str,
         user_id: &str,
         role: Role,
-    ) -> (Registration, mpsc::Receiver<Arc<str>>, bool) {
+    ) -> Result<(Registration, mpsc::Receiver<Arc<str>>, bool), Full> {
+        let mut state = self.lock();
+        if state.total >= self.max_connections {
+            return Err(Full::Process);
+        }
+        if state.connections.get(user_id).map_or(0, Vec::len) >= MAX_CONNECTIONS_PER_USER {
+            return Err(Full::User);
+        }
         let (sender, receiver) = mpsc::channel(QUEUE);
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
-        let mut state = self.lock();
+        state.total += 1;
         let connections = state.connections.entry(user_id.to_owned()).or_default();
         let first = connections.is_empty();
-        connections.push(Connection { id, sender });
+        connections.push(Connection {
+            id,
+            sender: Some(sender),
+        });
         if role.is_elevated() {
             state
                 .elevated
@@ -69,7 +106,7 @@ impl Hub {
             user_id: user_id.to_owned(),
             resource_id: resource_id.to_owned(),
         };
-        (registration, receiver, first)
+        Ok((registration, receiver, first))
     }
 
     /// Records a role change of a connected user (checked at each heartbeat).
@@ -93,6 +130,11 @@ impl Hub {
         self.lock().connections.get(user_id).map_or(0, Vec::len)
     }
 
+    /// How many connections this node holds.
+    pub fn total_connections(&self) -> usize {
+        self.lock().total
+    }
+
     /// Hands `json` to every connection of the audience, each user once.
     pub fn deliver(&self, audience: &Audience, json: &Arc<str>) {
         let mut state = self.lock();
@@ -114,10 +156,16 @@ impl Hub {
                 continue;
             }
             if let Some(connections) = state.connections.get_mut(&user_id) {
-                // A full queue means a stalled client: drop it rather than buffer without bound.
-                connections.retain(|c| c.sender.try_send(Arc::clone(json)).is_ok());
-                if connections.is_empty() {
-                    state.connections.remove(&user_id);
+                for connection in connections.iter_mut() {
+                    // A full queue means a stalled client: cut it off rather than buffer without
+                    // bound. Dropping the sender ends its session, which unregisters it.
+                    let delivered = connection
+                        .sender
+                        .as_ref()
+                        .is_some_and(|sender| sender.try_send(Arc::clone(json)).is_ok());
+                    if !delivered {
+                        connection.sender = None;
+                    }
                 }
             }
         }
@@ -136,13 +184,16 @@ impl Registration {
         let Some(connections) = state.connections.get_mut(&self.user_id) else {
             return;
         };
+        let before = connections.len();
         connections.retain(|c| c.id != self.id);
+        let removed = before - connections.len();
         if connections.is_empty() {
             state.connections.remove(&self.user_id);
             if let Some(elevated) = state.elevated.get_mut(&self.resource_id) {
                 elevated.remove(&self.user_id);
             }
         }
+        state.total -= removed;
     }
 }
 
@@ -168,12 +219,12 @@ mod tests {
 
     #[tokio::test]
     async fn delivers_to_named_users_and_the_right_elevated_ones_once() {
-        let hub = Arc::new(Hub::default());
-        let (_a, mut alice, first) = hub.register("r", "alice", Role::User);
+        let hub = Arc::new(Hub::new(100));
+        let (_a, mut alice, first) = hub.register("r", "alice", Role::User).expect("room");
         assert!(first);
-        let (_s, mut staff, _) = hub.register("r", "staff", Role::Staff);
-        let (_m, mut moderator, _) = hub.register("r", "mod", Role::Moderator);
-        let (_o, mut other, _) = hub.register("other", "x", Role::Admin);
+        let (_s, mut staff, _) = hub.register("r", "staff", Role::Staff).expect("room");
+        let (_m, mut moderator, _) = hub.register("r", "mod", Role::Moderator).expect("room");
+        let (_o, mut other, _) = hub.register("other", "x", Role::Admin).expect("room");
         let json: Arc<str> = Arc::from("{}");
 
         hub.deliver(&audience(&["alice", "mod"], false, true), &json);
@@ -193,24 +244,55 @@ mod tests {
 
     #[tokio::test]
     async fn dropping_a_registration_unregisters() {
-        let hub = Arc::new(Hub::default());
-        let (first, _rx1, _) = hub.register("r", "alice", Role::User);
-        let (second, _rx2, was_first) = hub.register("r", "alice", Role::User);
+        let hub = Arc::new(Hub::new(100));
+        let (first, _rx1, _) = hub.register("r", "alice", Role::User).expect("room");
+        let (second, _rx2, was_first) = hub.register("r", "alice", Role::User).expect("room");
         assert!(!was_first);
         drop(first);
         assert!(hub.is_connected("alice"));
+        assert_eq!(hub.total_connections(), 1);
         drop(second);
         assert!(!hub.is_connected("alice"));
+        assert_eq!(hub.total_connections(), 0);
     }
 
     #[tokio::test]
-    async fn a_full_queue_drops_the_connection() {
-        let hub = Arc::new(Hub::default());
-        let (_registration, _receiver, _) = hub.register("r", "slow", Role::User);
+    async fn a_full_queue_cuts_the_connection_off_but_it_counts_until_unregistered() {
+        let hub = Arc::new(Hub::new(100));
+        let (registration, mut receiver, _) = hub.register("r", "slow", Role::User).expect("room");
         let json: Arc<str> = Arc::from("{}");
         for _ in 0..=QUEUE {
             hub.deliver(&audience(&["slow"], false, false), &json);
         }
-        assert!(!hub.is_connected("slow"));
+        for _ in 0..QUEUE {
+            assert!(receiver.recv().await.is_some());
+        }
+        assert!(
+            receiver.recv().await.is_none(),
+            "the session is told to end"
+        );
+        assert_eq!(hub.connections_of("slow"), 1, "still counted");
+        drop(registration);
+        assert_eq!(hub.connections_of("slow"), 0);
+    }
+
+    #[tokio::test]
+    async fn caps_per_user_and_per_process() {
+        let hub = Arc::new(Hub::new(MAX_CONNECTIONS_PER_USER + 1));
+        let mut held = Vec::new();
+        for _ in 0..MAX_CONNECTIONS_PER_USER {
+            held.push(hub.register("r", "alice", Role::User).expect("room"));
+        }
+        assert_eq!(
+            hub.register("r", "alice", Role::User).err(),
+            Some(Full::User)
+        );
+        held.push(hub.register("r", "bob", Role::User).expect("room"));
+        assert_eq!(
+            hub.register("r", "carol", Role::User).err(),
+            Some(Full::Process)
+        );
+        held.pop();
+        assert!(hub.register("r", "carol", Role::User).is_ok());
     }
 }

@@ -1,7 +1,8 @@
 //! The `chatcloud` binary as a new user runs it: first start, demo keys, `resource create`.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
@@ -35,6 +36,11 @@ impl Drop for Server {
 }
 
 fn serve(database_url: &str) -> Server {
+    serve_with(database_url, &[], Stdio::null())
+}
+
+/// `chatcloud serve` on `database_url` with more `args`, its stderr going to `stderr`.
+fn serve_with(database_url: &str, args: &[&str], stderr: Stdio) -> Server {
     let mut child = chatcloud()
         .args([
             "serve",
@@ -43,8 +49,9 @@ fn serve(database_url: &str) -> Server {
             "--database-url",
             database_url,
         ])
+        .args(args)
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(stderr)
         .spawn()
         .expect("chatcloud serve starts");
     let stdout = child.stdout.take().expect("stdout");
@@ -149,4 +156,98 @@ fn resource_create_prints_the_new_resource_with_its_keys() {
         .expect("runs");
     assert!(!duplicate.status.success());
     assert!(String::from_utf8_lossy(&duplicate.stderr).contains("already exists"));
+}
+
+/// Waits for `child` to exit; panics (after killing it) if it has not within 20 s.
+fn exit_status(child: &mut Child) -> ExitStatus {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            return status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the process did not exit within 20 s");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn startup_refuses_an_empty_or_short_token_key_and_an_empty_operator_key() {
+    let dir = tempfile::tempdir().expect("dir");
+    let url = format!("sqlite://{}", dir.path().join("keys.db").display());
+    for (variable, value) in [
+        ("CHATCLOUD_JWT_SECRET", ""),
+        ("CHATCLOUD_JWT_SECRET", "short"),
+        ("CHATCLOUD_OPERATOR_KEY", ""),
+    ] {
+        let mut child = chatcloud()
+            .env(variable, value)
+            .args(["serve", "--bind", "127.0.0.1:0", "--database-url", &url])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("runs");
+        assert!(!exit_status(&mut child).success(), "{variable}={value:?}");
+        let mut stderr = String::new();
+        child
+            .stderr
+            .take()
+            .expect("stderr")
+            .read_to_string(&mut stderr)
+            .expect("read");
+        assert!(
+            stderr.contains(variable) && stderr.contains("openssl rand"),
+            "{stderr}"
+        );
+    }
+}
+
+/// SIGTERM ends the process within the drain timeout, even with a request whose headers never
+/// finish (and a header timeout far longer than the drain); logs carry no colour codes when
+/// stderr is not a terminal.
+#[tokio::test]
+async fn sigterm_exits_within_the_drain_timeout_whatever_the_clients_do() {
+    use tokio::io::AsyncWriteExt;
+    let dir = tempfile::tempdir().expect("dir");
+    let url = format!("sqlite://{}", dir.path().join("term.db").display());
+    let mut server = serve_with(
+        &url,
+        &[
+            "--shutdown-timeout-secs",
+            "1",
+            "--header-read-timeout-secs",
+            "600",
+        ],
+        Stdio::piped(),
+    );
+    send(reqwest::Client::new().get(format!("{}/healthz", server.base)))
+        .await
+        .data(200);
+    let mut half_sent = tokio::net::TcpStream::connect(server.base.trim_start_matches("http://"))
+        .await
+        .expect("connect");
+    half_sent
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .expect("write");
+
+    let signalled = Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(signalled.success());
+    assert!(exit_status(&mut server.child).success());
+
+    let mut stderr = String::new();
+    server
+        .child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut stderr)
+        .expect("read");
+    assert!(stderr.contains("shutting down"), "{stderr}");
+    assert!(!stderr.contains('\u{1b}'), "colour codes in {stderr}");
 }

@@ -1,7 +1,8 @@
 //! The test harness: a real server on port 0 over a fresh database per test.
 //!
 //! SQLite by default (a new file in a temporary directory); with
-//! `CHATCLOUD_TEST_DATABASE_URL=postgres://...` each test gets a fresh PostgreSQL database.
+//! `CHATCLOUD_TEST_DATABASE_URL=postgres://...` each test gets a fresh PostgreSQL database, dropped
+//! when the test ends.
 
 use chatcloud::app::{self, AppState};
 use chatcloud::config::{Config, DatabaseConfig};
@@ -13,13 +14,15 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
 pub const OPERATOR_KEY: &str = "test-operator-key";
-pub const JWT_SECRET: &str = "test-jwt-secret";
+pub const JWT_SECRET: &str = "test-jwt-secret-of-the-api-suite-32+";
 
 pub struct TestApp {
     pub base: String,
     pub database_url: String,
     pub client: reqwest::Client,
-    _shutdown: oneshot::Sender<()>,
+    shutdown: Option<oneshot::Sender<()>>,
+    /// The PostgreSQL database this app created, dropped with it.
+    _postgres_database: Option<PostgresDatabase>,
     _dir: tempfile::TempDir,
 }
 
@@ -68,8 +71,15 @@ pub struct Settings {
     pub operator_key: Option<String>,
     pub rate_limit_per_key: u32,
     pub rate_limit_per_user: u32,
+    pub rate_limit_per_secret: u32,
+    pub rate_limit_per_address: u32,
+    pub trusted_proxies: Vec<String>,
     pub request_timeout_secs: u64,
     pub ws_heartbeat_secs: u64,
+    pub ws_max_connections: usize,
+    pub ws_write_timeout_secs: u64,
+    pub header_read_timeout_secs: u64,
+    pub idle_timeout_secs: u64,
     /// Real-time events through this NATS server instead of in process.
     pub nats_url: Option<String>,
     /// An existing database (another node of the same installation) instead of a fresh one.
@@ -82,8 +92,15 @@ impl Default for Settings {
             operator_key: Some(OPERATOR_KEY.into()),
             rate_limit_per_key: 1_000_000,
             rate_limit_per_user: 1_000_000,
+            rate_limit_per_secret: 1_000_000,
+            rate_limit_per_address: 1_000_000,
+            trusted_proxies: Vec::new(),
             request_timeout_secs: 30,
             ws_heartbeat_secs: 30,
+            ws_max_connections: 16_000,
+            ws_write_timeout_secs: 10,
+            header_read_timeout_secs: 10,
+            idle_timeout_secs: 60,
             nats_url: None,
             database_url: None,
         }
@@ -97,45 +114,54 @@ impl TestApp {
 
     pub async fn spawn_with(settings: Settings) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
-        let url = match (
-            settings.database_url,
+        let (url, postgres_database) = match (
+            settings.database_url.clone(),
             std::env::var("CHATCLOUD_TEST_DATABASE_URL"),
         ) {
-            (Some(url), _) => url,
-            (None, Ok(admin_url)) => fresh_postgres_database(&admin_url).await,
-            (None, Err(_)) => format!("sqlite://{}", dir.path().join("test.db").display()),
+            (Some(url), _) => (url, None),
+            (None, Ok(admin_url)) => {
+                let database = PostgresDatabase::create(&admin_url).await;
+                (database.url(), Some(database))
+            }
+            (None, Err(_)) => (
+                format!("sqlite://{}", dir.path().join("test.db").display()),
+                None,
+            ),
         };
-        let config = Config {
-            bind: "127.0.0.1:0".parse().expect("address"),
-            database: DatabaseConfig {
-                url: url.clone(),
-                sqlite_sync: SqliteSync::Full,
-            },
-            jwt_secret: Some(JWT_SECRET.into()),
-            nats_url: settings.nats_url,
-            operator_key: settings.operator_key,
-            rate_limit_per_key: settings.rate_limit_per_key,
-            rate_limit_per_user: settings.rate_limit_per_user,
-            request_timeout_secs: settings.request_timeout_secs,
-            ws_heartbeat_secs: settings.ws_heartbeat_secs,
-        };
-        let state = AppState::new(&config).await.expect("app state");
+        let state = AppState::new(&config(settings, &url))
+            .await
+            .expect("app state");
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
         let (shutdown, stop) = oneshot::channel::<()>();
-        tokio::spawn(async move {
-            let _ = app::serve(listener, state, async {
-                let _ = stop.await;
-            })
-            .await;
-        });
+        tokio::spawn(app::serve(listener, state, async {
+            let _ = stop.await;
+        }));
         TestApp {
             base,
             database_url: url,
             client: reqwest::Client::new(),
-            _shutdown: shutdown,
+            shutdown: Some(shutdown),
+            _postgres_database: postgres_database,
             _dir: dir,
         }
+    }
+
+    /// Starts the server's shutdown, as SIGTERM does.
+    pub fn shut_down(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+    }
+
+    /// The WebSocket URL of `user`.
+    pub fn ws_url(&self, user: &TestUser) -> String {
+        format!(
+            "{}/api/v1/ws?token={}&apiKey={}",
+            self.base.replace("http://", "ws://"),
+            user.token,
+            user.api_key
+        )
     }
 
     pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
@@ -237,23 +263,83 @@ pub async fn send(request: RequestBuilder) -> Reply {
     }
 }
 
-/// Creates an empty database on the PostgreSQL server of `admin_url` and returns its URL.
-async fn fresh_postgres_database(admin_url: &str) -> String {
-    let name = format!("chatcloud_test_{}", new_id());
-    let (url, statement) = (admin_url.to_owned(), format!("create database {name}"));
-    tokio::task::spawn_blocking(move || {
-        let mut client = postgres::Client::connect(&url, postgres::NoTls)
-            .expect("connect to the test PostgreSQL server");
-        client
-            .batch_execute(&statement)
-            .expect("create test database");
-    })
-    .await
-    .expect("create test database");
-    let (base, _) = admin_url
-        .rsplit_once('/')
-        .expect("database URL with a path");
-    format!("{base}/{name}")
+/// The server settings of a test app on the database at `url`.
+pub fn config(settings: Settings, url: &str) -> Config {
+    Config {
+        bind: "127.0.0.1:0".parse().expect("address"),
+        database: DatabaseConfig {
+            url: url.to_owned(),
+            sqlite_sync: SqliteSync::Full,
+        },
+        jwt_secret: Some(JWT_SECRET.into()),
+        nats_url: settings.nats_url,
+        operator_key: settings.operator_key,
+        rate_limit_per_key: settings.rate_limit_per_key,
+        rate_limit_per_user: settings.rate_limit_per_user,
+        rate_limit_per_secret: settings.rate_limit_per_secret,
+        rate_limit_per_address: settings.rate_limit_per_address,
+        trusted_proxies: settings
+            .trusted_proxies
+            .iter()
+            .map(|network| network.parse().expect("CIDR"))
+            .collect(),
+        ws_heartbeat_secs: settings.ws_heartbeat_secs,
+        ws_max_connections: settings.ws_max_connections,
+        ws_write_timeout_secs: settings.ws_write_timeout_secs,
+        request_timeout_secs: settings.request_timeout_secs,
+        header_read_timeout_secs: settings.header_read_timeout_secs,
+        idle_timeout_secs: settings.idle_timeout_secs,
+        shutdown_timeout_secs: 10,
+    }
+}
+
+/// A database of its own on the PostgreSQL server of `CHATCLOUD_TEST_DATABASE_URL`, dropped
+/// when the test app that made it is, so that test runs leave nothing behind.
+pub struct PostgresDatabase {
+    admin_url: String,
+    name: String,
+}
+
+impl PostgresDatabase {
+    async fn create(admin_url: &str) -> PostgresDatabase {
+        let name = format!("chatcloud_test_{}", new_id());
+        let (url, statement) = (admin_url.to_owned(), format!("create database {name}"));
+        tokio::task::spawn_blocking(move || administer(&url, &statement))
+            .await
+            .expect("create the test database");
+        PostgresDatabase {
+            admin_url: admin_url.to_owned(),
+            name,
+        }
+    }
+
+    fn url(&self) -> String {
+        let (base, _) = self
+            .admin_url
+            .rsplit_once('/')
+            .expect("database URL with a path");
+        format!("{base}/{}", self.name)
+    }
+}
+
+impl Drop for PostgresDatabase {
+    fn drop(&mut self) {
+        // Drop runs inside the test's runtime, where a blocking client may not run: use a thread.
+        let admin_url = self.admin_url.clone();
+        let statement = format!("drop database if exists {} with (force)", self.name);
+        let dropped = std::thread::spawn(move || administer(&admin_url, &statement)).join();
+        if dropped.is_err() && !std::thread::panicking() {
+            panic!("dropping the test database failed");
+        }
+    }
+}
+
+/// Runs one statement on the PostgreSQL server of `admin_url`.
+pub fn administer(admin_url: &str, statement: &str) {
+    postgres::Client::connect(admin_url, postgres::NoTls)
+        .expect("connect to the test PostgreSQL server")
+        .batch_execute(statement)
+        .expect("administer the test database");
 }
 
 /// Opens (or finds) the P2P conversation of `user` with `other` and returns its id.

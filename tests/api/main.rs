@@ -3,7 +3,9 @@
 mod admin;
 mod cli;
 mod errors;
+mod hardening;
 mod helpers;
+mod limits;
 mod ops;
 mod p2p;
 mod resources;
@@ -12,3 +14,4 @@ mod support;
 mod tokens;
 mod users;
 mod ws;
+mod ws_limits;

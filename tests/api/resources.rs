@@ -167,7 +167,7 @@ async fn rotating_needs_a_credential_of_that_resource() {
             .header("x-operator-key", "wrong"),
     )
     .await
-    .assert_error(403, "secret_required");
+    .assert_error(401, "invalid_operator_key");
     send(
         app.post("/api/v1/resources/nope.com/rotate-keys")
             .header("x-operator-key", OPERATOR_KEY),

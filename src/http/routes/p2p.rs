@@ -18,14 +18,19 @@ use crate::domain::view::{ConversationView, P2pConversationView};
 use crate::error::{AppError, ErrorBody};
 use crate::http::envelope::{envelope, Data, Envelope};
 use crate::http::extract::{Caller, Json, OptionalJson, Path, Query};
+use crate::http::message_body_limit;
 use crate::realtime::event::{Audience, ConversationSummary, Event};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(create_conversation, list_conversations))
         .routes(routes!(get_conversation))
-        .routes(routes!(send_message, list_messages))
-        .routes(routes!(edit_message, delete_message))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(send_message, list_messages))
+                .routes(routes!(edit_message, delete_message))
+                .layer(message_body_limit()),
+        )
         .routes(routes!(mark_as_read))
         .routes(routes!(unread_count))
         .routes(routes!(archive))

@@ -10,7 +10,8 @@ use crate::app::AppState;
 use crate::auth::keys::{self, KeyPair};
 use crate::error::{AppError, ErrorBody};
 use crate::http::envelope::{Created, Data, Envelope};
-use crate::http::extract::{Json, Operator, Path};
+use crate::http::extract::{header_str, Json, Operator, Path};
+use crate::http::rate_limit::Budget;
 use crate::tenants::{self, CreateResource, ProvisionedResource};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -62,6 +63,7 @@ pub struct RotatedKeys {
 async fn rotate_keys(
     State(state): State<AppState>,
     Path(resource_id): Path<String>,
+    budget: Budget,
     headers: HeaderMap,
 ) -> Result<Data<RotatedKeys>, AppError> {
     let (_, secret_hash) = state
@@ -69,19 +71,29 @@ async fn rotate_keys(
         .find_resource(&resource_id)
         .await?
         .ok_or(AppError::NotFound("resource"))?;
-    let given = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    let authorized = match (given("x-operator-key"), given("x-api-secret")) {
-        (Some(operator_key), _) => state
-            .operator_key
-            .as_deref()
-            .is_some_and(|expected| keys::constant_time_eq(operator_key, expected)),
-        (None, Some(secret)) => keys::matches_hash(secret, &secret_hash),
-        (None, None) => false,
-    };
-    if !authorized {
-        return Err(AppError::secret_required(
-            "rotating keys needs the operator key or the resource's x-api-secret",
-        ));
+    let operator_key = header_str(&headers, "x-operator-key");
+    let secret = header_str(&headers, "x-api-secret");
+    match (operator_key.as_deref(), secret.as_deref()) {
+        // A wrong operator key is the operator key's error, whether or not the API is on.
+        (Some(_), _) if state.operator_key.is_none() => {
+            return Err(AppError::unauthorized(
+                "x-operator-key is not valid",
+                "invalid_operator_key",
+            ))
+        }
+        (Some(given), _) => {
+            Operator::verify(&state, Some(given))?;
+            budget.exempt();
+        }
+        (None, Some(secret)) if keys::matches_hash(secret, &secret_hash) => {
+            budget.charge(|| state.limits.charge_secret(&resource_id))?;
+        }
+        (None, Some(_)) => return Err(AppError::secret_required("x-api-secret is not valid")),
+        (None, None) => {
+            return Err(AppError::secret_required(
+                "rotating keys needs the operator key or the resource's x-api-secret",
+            ))
+        }
     }
     let new_keys = KeyPair::generate();
     state

@@ -17,14 +17,19 @@ use crate::domain::view::{ConversationView, TicketView};
 use crate::error::{AppError, ErrorBody};
 use crate::http::envelope::{Created, Data, Envelope};
 use crate::http::extract::{Caller, Json, OptionalJson, Path, Query};
+use crate::http::message_body_limit;
 use crate::realtime::event::{Audience, ConversationSummary, Event};
 use crate::store::{NewTicket, TicketFilter, TicketUpdate};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(create_ticket, list_tickets))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(create_ticket, list_tickets))
+                .routes(routes!(send_message, list_messages))
+                .layer(message_body_limit()),
+        )
         .routes(routes!(get_ticket, update_ticket))
-        .routes(routes!(send_message, list_messages))
         .routes(routes!(mark_as_read))
         .routes(routes!(unread_count))
 }

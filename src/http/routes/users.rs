@@ -56,7 +56,6 @@ async fn create_user(
     caller: Option<Caller>,
     Json(request): Json<CreateUser>,
 ) -> Result<Created<User>, AppError> {
-    tenant.check_resource_id(request.resource_id.as_deref())?;
     validate_username(&request.username)?;
     validate_email(&request.email)?;
     let role = request.role.unwrap_or(Role::User);
@@ -161,7 +160,6 @@ async fn issue_chat_token(
     tenant: Tenant,
     Json(request): Json<ChatTokenRequest>,
 ) -> Result<Data<ChatToken>, AppError> {
-    tenant.check_resource_id(request.resource_id.as_deref())?;
     let user = state
         .store
         .find_user(&tenant.resource.resource_id, &request.user_id)

@@ -1,15 +1,18 @@
 //! `GET /api/v1/ws`: the real-time connection. Authenticated before the upgrade (browsers cannot
 //! set headers on a WebSocket, so the token and key come in the query string); then one task per
-//! socket selects over client frames, hub events and the heartbeat.
+//! socket selects over client frames, hub events, the heartbeat and shutdown. Every write has a
+//! deadline, and every way the server ends a socket has a close code (`close`) an SDK can act on.
+
+use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
-use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
 use axum::http::{header, HeaderMap};
 use axum::response::Response;
 use serde::Deserialize;
-use serde_json::json;
+use serde_json::{json, Value};
 use utoipa::IntoParams;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -18,11 +21,36 @@ use crate::domain::conversation::Access;
 use crate::domain::time::now_ms;
 use crate::domain::user::User;
 use crate::error::{AppError, ErrorBody};
-use crate::http::extract::{Caller, Query, Tenant};
+use crate::http::extract::{contains_nul, header_str, Caller, Query, Tenant};
+use crate::http::rate_limit::Budget;
 use crate::realtime::event::{Audience, Event, Presence, Typing};
+use crate::realtime::hub::Full;
 
-/// Sockets one user may hold open on one server process (tabs, devices); more is abuse.
-const MAX_CONNECTIONS_PER_USER: usize = 32;
+/// Largest client message (and frame): a typing event needs a few hundred bytes, and nothing
+/// bigger is ever buffered.
+pub const MAX_CLIENT_MESSAGE: usize = 16 * 1024;
+
+/// The library's buffers, kept small so that an idle socket costs little memory. The write buffer
+/// is flushed at every message; it may hold one large event (a 10,000-character message) while a
+/// slow client drains it, and no more.
+const READ_BUFFER: usize = 4 * 1024;
+const MAX_WRITE_BUFFER: usize = 128 * 1024;
+
+/// The close codes the server sends (docs/API.md lists them for SDKs).
+mod close {
+    /// The server is shutting down: reconnect (to another process) after a short delay.
+    pub const GOING_AWAY: (u16, &str) = (1001, "going away");
+    /// The user holds too many sockets on this process.
+    pub const TOO_MANY_FOR_USER: (u16, &str) = (1008, "too many connections for this user");
+    /// A client message over `MAX_CLIENT_MESSAGE`.
+    pub const TOO_BIG: (u16, &str) = (1009, "message too big");
+    /// The process holds its maximum of sockets: retry with backoff.
+    pub const TRY_AGAIN_LATER: (u16, &str) = (1013, "try again later");
+    /// The client fell too far behind: reconnect and catch up by cursor.
+    pub const SLOW_CONSUMER: (u16, &str) = (4000, "slow consumer");
+    /// The token was revoked or the user removed: get a new token before reconnecting.
+    pub const REVOKED: (u16, &str) = (4001, "token revoked");
+}
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(connect))
@@ -49,38 +77,75 @@ pub struct Handshake {
     ))]
 async fn connect(
     State(state): State<AppState>,
+    budget: Budget,
     Query(handshake): Query<Handshake>,
     headers: HeaderMap,
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Result<Response, AppError> {
-    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    let api_key = handshake.api_key.as_deref().or(header("x-api-key"));
-    let tenant = Tenant::resolve(&state, api_key, header(header::ORIGIN.as_str()), None).await?;
+    let key_header = header_str(&headers, "x-api-key");
+    let api_key = handshake.api_key.as_deref().or(key_header.as_deref());
+    let origin = header_str(&headers, header::ORIGIN.as_str());
+    let tenant = Tenant::resolve(&state, &budget, api_key, origin.as_deref(), None).await?;
     let token = handshake
         .token
         .ok_or_else(|| AppError::unauthorized("?token=<chatToken> is required", "missing_token"))?;
-    let caller = Caller::from_token(&token, tenant, &state).await?;
-    if state.hub.connections_of(&caller.user.id) >= MAX_CONNECTIONS_PER_USER {
-        return Err(AppError::forbidden(
-            "too many open connections for this user on this server",
-        ));
-    }
+    let caller = Caller::from_token(&token, tenant, &state, &budget).await?;
     let upgrade = upgrade.map_err(|_| AppError::BadRequest {
         message: "this route only upgrades to a WebSocket".into(),
         code: "websocket_required",
     })?;
-    Ok(upgrade.on_upgrade(move |socket| session(state, caller.user, socket)))
+    let sessions = state.sessions.clone();
+    Ok(upgrade
+        .max_message_size(MAX_CLIENT_MESSAGE)
+        .max_frame_size(MAX_CLIENT_MESSAGE)
+        .read_buffer_size(READ_BUFFER)
+        .write_buffer_size(0)
+        .max_write_buffer_size(MAX_WRITE_BUFFER)
+        .on_upgrade(move |socket| sessions.track_future(session(state, caller.user, socket))))
 }
 
-/// One connected socket, until either side closes, the client stops answering pings, its token
-/// is revoked, or it falls too far behind.
-async fn session(state: AppState, mut user: User, mut socket: WebSocket) {
+/// A socket whose every write has a deadline: a client that stops reading is dropped instead of
+/// pinning its task (and its place in the caps) forever.
+struct Socket {
+    inner: WebSocket,
+    write_timeout: Duration,
+}
+
+impl Socket {
+    /// Sends `message`; `false` if the client is gone or did not take it in time.
+    async fn send(&mut self, message: Message) -> bool {
+        matches!(
+            tokio::time::timeout(self.write_timeout, self.inner.send(message)).await,
+            Ok(Ok(()))
+        )
+    }
+
+    async fn close(&mut self, (code, reason): (u16, &'static str)) {
+        let frame = CloseFrame {
+            code,
+            reason: reason.into(),
+        };
+        self.send(Message::Close(Some(frame))).await;
+    }
+}
+
+/// One connected socket, until either side closes, the client stops answering pings or reading,
+/// its token is revoked, it falls too far behind, or the server shuts down.
+async fn session(state: AppState, mut user: User, socket: WebSocket) {
+    let mut socket = Socket {
+        inner: socket,
+        write_timeout: state.ws_write_timeout,
+    };
     let (registration, mut events, first) =
-        state.hub.register(&user.resource_id, &user.id, user.role);
+        match state.hub.register(&user.resource_id, &user.id, user.role) {
+            Ok(registered) => registered,
+            Err(Full::User) => return socket.close(close::TOO_MANY_FOR_USER).await,
+            Err(Full::Process) => return socket.close(close::TRY_AGAIN_LATER).await,
+        };
     // From here on no event for this user is missed: a client that catches up by cursor after
     // this frame has no gap between history and live events.
     let ready = json!({ "type": "connection.ready", "data": { "userId": user.id } }).to_string();
-    if socket.send(Message::Text(ready.into())).await.is_err() {
+    if !socket.send(Message::Text(ready.into())).await {
         return;
     }
     if first {
@@ -88,43 +153,106 @@ async fn session(state: AppState, mut user: User, mut socket: WebSocket) {
     }
     let mut heartbeat = tokio::time::interval(state.heartbeat);
     let mut awaiting_pong = false;
+    let mut frames = FrameLimit::default();
     loop {
         tokio::select! {
-            frame = socket.recv() => match frame {
-                Some(Ok(Message::Text(text))) => {
-                    if let Some(reply) = client_event(&state, &user, text.as_str()).await {
-                        if socket.send(Message::Text(reply.into())).await.is_err() {
-                            break;
-                        }
+            frame = socket.inner.recv() => {
+                let reply = match frame {
+                    Some(Ok(Message::Text(text))) => match frames.admit(&state, &user) {
+                        Ok(()) => client_event(&state, &user, text.as_str()).await,
+                        Err(refusal) => refusal,
+                    },
+                    Some(Ok(Message::Binary(_))) => match frames.admit(&state, &user) {
+                        Ok(()) => Some(error_frame(&AppError::bad_request(
+                            "client events are JSON text frames",
+                        ))),
+                        Err(refusal) => refusal,
+                    },
+                    Some(Ok(Message::Pong(_))) => {
+                        awaiting_pong = false;
+                        None
                     }
-                }
-                Some(Ok(Message::Pong(_))) => awaiting_pong = false,
-                Some(Ok(Message::Close(_)) | Err(_)) | None => break,
-                Some(Ok(_)) => {}
-            },
-            event = events.recv() => match event {
-                Some(json) => {
-                    if socket.send(Message::Text(json.as_ref().into())).await.is_err() {
+                    Some(Ok(Message::Ping(_))) => None,
+                    Some(Ok(Message::Close(_))) | None => break,
+                    Some(Err(error)) => {
+                        if is_too_big(error) {
+                            socket.close(close::TOO_BIG).await;
+                        }
+                        break;
+                    }
+                };
+                if let Some(reply) = reply {
+                    if !socket.send(Message::Text(reply.into())).await {
                         break;
                     }
                 }
-                // The hub dropped this connection: it fell too far behind.
-                None => break,
-            },
-            _ = heartbeat.tick() => {
-                if awaiting_pong || !recheck(&state, &mut user).await {
+            }
+            event = events.recv() => match event {
+                Some(json) => {
+                    if !socket.send(Message::Text(json.as_ref().into())).await {
+                        break;
+                    }
+                }
+                None => {
+                    socket.close(close::SLOW_CONSUMER).await;
                     break;
                 }
-                if socket.send(Message::Ping(Bytes::new())).await.is_err() {
+            },
+            _ = heartbeat.tick() => {
+                if awaiting_pong {
+                    break;
+                }
+                if !recheck(&state, &mut user).await {
+                    socket.close(close::REVOKED).await;
+                    break;
+                }
+                if !socket.send(Message::Ping(Bytes::new())).await {
                     break;
                 }
                 awaiting_pong = true;
+            }
+            () = state.shutdown.cancelled() => {
+                socket.close(close::GOING_AWAY).await;
+                break;
             }
         }
     }
     drop(registration);
     if !state.hub.is_connected(&user.id) {
         announce_presence(&state, &user, false).await;
+    }
+}
+
+/// Whether a read failed because the client's message was over `MAX_CLIENT_MESSAGE`.
+fn is_too_big(error: axum::Error) -> bool {
+    error
+        .into_inner()
+        .downcast_ref::<tungstenite::Error>()
+        .is_some_and(|error| matches!(error, tungstenite::Error::Capacity(_)))
+}
+
+/// Client frames count against the user's rate limit, whatever they hold: past it a frame is
+/// dropped unread, and only the first one dropped in a row is answered.
+#[derive(Default)]
+struct FrameLimit {
+    refusing: bool,
+}
+
+impl FrameLimit {
+    /// Counts a frame; over the limit, the `error` frame to answer (`None` if already told).
+    fn admit(&mut self, state: &AppState, user: &User) -> Result<(), Option<String>> {
+        let decision = state.limits.charge_user(&user.resource_id, &user.id);
+        if decision.allowed {
+            self.refusing = false;
+            return Ok(());
+        }
+        if std::mem::replace(&mut self.refusing, true) {
+            return Err(None);
+        }
+        let error = AppError::RateLimited {
+            retry_after: decision.reset_after_seconds,
+        };
+        Err(Some(error_frame(&error)))
     }
 }
 
@@ -196,23 +324,33 @@ enum ClientEvent {
 
 /// Handles a client frame; the answer, if any, is an `error` event for that client alone.
 async fn client_event(state: &AppState, user: &User, text: &str) -> Option<String> {
-    let result = match serde_json::from_str::<ClientEvent>(text) {
+    let result = match parse_client_event(text) {
         Ok(ClientEvent::Typing { conversation_id }) => typing(state, user, conversation_id).await,
-        Err(error) => Err(AppError::bad_request(format!(
-            "unknown client event: {error}"
-        ))),
+        Err(error) => Err(error),
     };
-    result.err().map(|error| {
-        json!({ "type": "error", "data": { "message": error.to_string(), "code": error.code() } })
-            .to_string()
-    })
+    result.err().map(|error| error_frame(&error))
+}
+
+/// A client event; NUL characters are refused as in HTTP bodies.
+fn parse_client_event(text: &str) -> Result<ClientEvent, AppError> {
+    let unknown =
+        |error: serde_json::Error| AppError::bad_request(format!("unknown client event: {error}"));
+    let value: Value = serde_json::from_str(text).map_err(unknown)?;
+    if contains_nul(&value) {
+        return Err(AppError::bad_request(
+            "the event contains a NUL character (\\u0000)",
+        ));
+    }
+    serde_json::from_value(value).map_err(unknown)
+}
+
+fn error_frame(error: &AppError) -> String {
+    json!({ "type": "error", "data": { "message": error.to_string(), "code": error.code() } })
+        .to_string()
 }
 
 /// Relays "typing" to the others who may see the conversation, if the user may write in it.
 async fn typing(state: &AppState, user: &User, conversation_id: String) -> Result<(), AppError> {
-    if !state.user_limiter.check(&user.id, now_ms()).allowed {
-        return Err(AppError::RateLimited { retry_after: 60 });
-    }
     let conversation = state
         .store
         .find_conversation(&user.resource_id, &conversation_id)
