@@ -8,6 +8,7 @@
 //! commit's error otherwise. Nothing is acknowledged before it is on disk, and a failed commit
 //! leaves nothing half-applied.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::thread;
 
@@ -171,6 +172,8 @@ pub struct WriterConfig {
 pub struct Engine {
     reads: Sender<ReadJob>,
     writes: Sender<Box<dyn WriteJob>>,
+    /// Whether the last write batch failed (disk full, I/O error): the store is not ready.
+    failing: Arc<AtomicBool>,
     /// Never sent on: its receivers see the channel close when the last handle is dropped.
     _alive: Sender<()>,
     stopped: Receiver<()>,
@@ -189,6 +192,7 @@ impl Engine {
         }
         let (writes, write_queue) = crossbeam_channel::bounded(WRITE_QUEUE);
         let spread = writer.connections.len() > 1;
+        let failing = Arc::new(AtomicBool::new(false));
         for (n, db) in writer.connections.into_iter().enumerate() {
             let mut batcher = Batcher {
                 db,
@@ -197,6 +201,7 @@ impl Engine {
                 spread,
                 clock: Clock::default(),
                 after_commit: Arc::clone(&writer.after_commit),
+                failing: Arc::clone(&failing),
             };
             spawn(format!("store-write-{n}"), move || batcher.run());
         }
@@ -204,9 +209,15 @@ impl Engine {
         Engine {
             reads,
             writes,
+            failing,
             _alive: alive,
             stopped,
         }
+    }
+
+    /// Whether the last write batch failed; the next successful commit clears it.
+    pub fn writes_failing(&self) -> bool {
+        self.failing.load(Ordering::Relaxed)
     }
 
     /// Disconnects when the engine is dropped (for helper threads to stop with it).
@@ -271,6 +282,7 @@ struct Batcher {
     spread: bool,
     clock: Clock,
     after_commit: AfterCommit,
+    failing: Arc<AtomicBool>,
 }
 
 impl Batcher {
@@ -290,6 +302,7 @@ impl Batcher {
                     let _ = self.db.rollback();
                 }
             }
+            self.failing.store(outcome.is_err(), Ordering::Relaxed);
             let commit = outcome.as_ref().map(|_| ());
             for job in jobs {
                 job.finish(commit);

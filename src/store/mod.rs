@@ -32,7 +32,7 @@ pub use tickets::{NewTicket, TicketFilter, TicketUpdate};
 pub use users::{NewUser, UserPatch};
 
 use self::cache::Cache;
-use self::db::{Db, DbExt};
+use self::db::{params, Db, DbExt};
 use self::engine::{Effects, Engine, WriterConfig};
 use self::postgres::PgDb;
 use self::presence::Presence;
@@ -147,11 +147,27 @@ impl Store {
         Ok(Store { engine, shared })
     }
 
-    /// Whether the database answers (for `/readyz`).
-    pub async fn ping(&self) -> Result<(), AppError> {
+    /// Whether the database answers and takes writes (for `/readyz`). After a failed write
+    /// batch (a full disk, say) a write as large as a batch of messages (64 KiB) probes whether
+    /// writing works again.
+    pub async fn ready(&self) -> Result<(), AppError> {
         self.engine
             .read(|db| Ok(db.one::<i64>("select 1", &[]).map(|_| ())?))
-            .await
+            .await?;
+        if self.engine.writes_failing() {
+            self.engine
+                .write(|tx| {
+                    let probe = format!("{}{}", tx.now(), " ".repeat(64 * 1024));
+                    tx.db.execute(
+                        "insert into settings (key, value) values ('write_probe', $1)
+                         on conflict (key) do update set value = excluded.value",
+                        params![&probe],
+                    )?;
+                    Ok(())
+                })
+                .await?;
+        }
+        Ok(())
     }
 
     /// Cache entries made stale by this process's writes, as they commit.

@@ -23,14 +23,17 @@ async fn healthz() -> Data<serde_json::Value> {
     Data(json!({ "status": "ok" }))
 }
 
-/// The store answers; 503 `not_ready` otherwise.
+/// The store answers reads and takes writes; 503 `not_ready` otherwise (a full disk, say).
 async fn readyz(State(state): State<AppState>) -> Response {
-    match state.store.ping().await {
+    match state.store.ready().await {
         Ok(()) => envelope(StatusCode::OK, json!({ "status": "ready" })),
         Err(error) => {
-            tracing::warn!(%error, "store not reachable");
-            let body =
-                json!({ "success": false, "message": "store not reachable", "code": "not_ready" });
+            tracing::warn!(%error, "store not ready");
+            let body = json!({
+                "success": false,
+                "message": format!("store not ready: {error}"),
+                "code": "not_ready",
+            });
             (StatusCode::SERVICE_UNAVAILABLE, axum::Json(body)).into_response()
         }
     }
