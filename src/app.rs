@@ -19,9 +19,20 @@ use crate::realtime::hub::Hub;
 use crate::server::{self, Timeouts};
 use crate::store::Store;
 
-/// Cheap handles shared by every request.
+/// What every request shares; cloning it (once per extractor) is one reference count.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// The handles behind `AppState`.
+pub struct Shared {
     pub store: Store,
     pub jwt: Arc<JwtKeys>,
     pub operator_key: Option<Arc<str>>,
@@ -54,14 +65,15 @@ impl AppState {
                 .context("loading the token key")?,
         };
         let hub = Arc::new(Hub::new(config.ws_max_connections));
-        Ok(AppState {
+        let bus = Bus::connect(Arc::clone(&hub), &store, config.nats_url.as_deref()).await?;
+        Ok(AppState(Arc::new(Shared {
             store,
             jwt: Arc::new(JwtKeys::new(&jwt_secret)),
             operator_key: config.operator_key.as_deref().map(Arc::from),
             metrics: Arc::new(Metrics::default()),
             limits: Arc::new(Limits::new(config)),
             request_time_limit: Duration::from_secs(config.request_timeout_secs.max(1)),
-            bus: Bus::connect(Arc::clone(&hub), config.nats_url.as_deref()).await?,
+            bus,
             hub,
             heartbeat: Duration::from_secs(config.ws_heartbeat_secs.max(1)),
             ws_write_timeout: Duration::from_secs(config.ws_write_timeout_secs.max(1)),
@@ -72,7 +84,7 @@ impl AppState {
                 idle: Duration::from_secs(config.idle_timeout_secs.max(1)),
                 drain: Duration::from_secs(config.shutdown_timeout_secs),
             },
-        })
+        })))
     }
 }
 

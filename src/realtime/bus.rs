@@ -11,6 +11,8 @@ use futures_util::StreamExt;
 
 use super::event::{Audience, Event};
 use super::hub::Hub;
+use super::stale;
+use crate::store::Store;
 
 /// The NATS subject of every event (the audience travels in the payload).
 const SUBJECT: &str = "chatcloud.events";
@@ -22,14 +24,31 @@ pub struct Bus {
 }
 
 impl Bus {
-    /// A bus over NATS if `nats_url` is given, else local to this process.
-    pub async fn connect(hub: Arc<Hub>, nats_url: Option<&str>) -> anyhow::Result<Bus> {
+    /// A bus over NATS if `nats_url` is given, else local to this process. Over NATS the
+    /// processes also share cache invalidations, and a process that reconnects to NATS drops
+    /// its whole cache (it may have missed some).
+    pub async fn connect(
+        hub: Arc<Hub>,
+        store: &Store,
+        nats_url: Option<&str>,
+    ) -> anyhow::Result<Bus> {
         let Some(url) = nats_url else {
             return Ok(Bus { hub, nats: None });
         };
-        let client = async_nats::connect(url)
+        let flushing = store.clone();
+        let client = async_nats::ConnectOptions::new()
+            .event_callback(move |event| {
+                if let async_nats::Event::Connected = event {
+                    flushing.flush_cache();
+                }
+                async {}
+            })
+            .connect(url)
             .await
             .with_context(|| format!("connecting to NATS at {url}"))?;
+        stale::share(&client, store)
+            .await
+            .context("subscribing to invalidations on NATS")?;
         let mut subscriber = client
             .subscribe(SUBJECT)
             .await

@@ -1,6 +1,6 @@
 //! Real-time: the WebSocket handshake, who receives which event, typing, presence, revocation.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt, StreamExt};
 use reqwest::Method;
@@ -423,6 +423,28 @@ async fn events_cross_server_processes_through_nats() {
     let second = post_message(&node_b, &bob, &path, "second").await;
     let event = next_event(&mut alice_on_b).await;
     assert_eq!(event["data"]["id"], second.data(201)["id"]);
+
+    // Both nodes cache bob; a revocation on node A applies there at once and reaches node B
+    // (through NATS, or at the latest when its cache entry expires after a second).
+    let me = |node: &TestApp| send(node.as_user(&bob, Method::GET, "/api/v1/users/me"));
+    me(&node_b).await.data(200);
+    let revoked = send(
+        node_a
+            .post(&format!("/api/v1/users/{}/revoke-tokens", bob.id))
+            .header("x-api-key", &site.api_key)
+            .header("x-api-secret", &site.api_secret),
+    )
+    .await;
+    revoked.data(200);
+    me(&node_a).await.assert_error(401, "invalid_token");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while me(&node_b).await.status.as_u16() != 401 {
+        assert!(
+            Instant::now() < deadline,
+            "node B still accepts a revoked token"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 }
 
 #[tokio::test]
