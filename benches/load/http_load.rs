@@ -4,12 +4,13 @@
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::time::{Duration, Instant};
 
 use hdrhistogram::Histogram;
 use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
-use hyper::client::conn::http1::SendRequest;
+use hyper::client::conn::http1::{self, SendRequest};
 use hyper::header::{HeaderName, HeaderValue, CONTENT_TYPE, HOST};
 use hyper::{Method, Request, StatusCode};
 use hyper_util::rt::TokioIo;
@@ -69,7 +70,14 @@ impl Call {
 pub struct Connection {
     addr: SocketAddr,
     host: HeaderValue,
-    sender: Option<SendRequest<Full<Bytes>>>,
+    open: Option<Open>,
+}
+
+/// The two halves of an open hyper connection. The driver is polled by the task that sends,
+/// during each exchange, rather than by a task of its own: one task wake-up less per request.
+struct Open {
+    sender: SendRequest<Full<Bytes>>,
+    driver: Pin<Box<http1::Connection<TokioIo<TcpStream>, Full<Bytes>>>>,
 }
 
 impl Connection {
@@ -77,15 +85,15 @@ impl Connection {
         Connection {
             addr,
             host: HeaderValue::try_from(addr.to_string()).expect("an address is a valid host"),
-            sender: None,
+            open: None,
         }
     }
 
     /// Sends `call` and reads the whole answer; its status, or an error if the exchange failed.
     pub async fn send(&mut self, call: &Call) -> anyhow::Result<StatusCode> {
-        let sender = match &mut self.sender {
-            Some(sender) => sender,
-            None => self.sender.insert(self.connect().await?),
+        let Open { sender, driver } = match &mut self.open {
+            Some(open) => open,
+            None => self.open.insert(self.connect().await?),
         };
         let mut request = Request::builder()
             .method(call.method.clone())
@@ -102,14 +110,18 @@ impl Connection {
             response.into_body().collect().await?;
             anyhow::Ok(status)
         };
-        let outcome = exchange.await;
+        let outcome = tokio::select! {
+            biased;
+            outcome = exchange => outcome,
+            ended = driver.as_mut() => Err(anyhow::anyhow!("connection ended: {ended:?}")),
+        };
         if outcome.is_err() {
-            self.sender = None;
+            self.open = None;
         }
         outcome
     }
 
-    async fn connect(&self) -> anyhow::Result<SendRequest<Full<Bytes>>> {
+    async fn connect(&self) -> anyhow::Result<Open> {
         let stream = match TcpStream::connect(self.addr).await {
             Ok(stream) => stream,
             Err(error) => {
@@ -118,10 +130,11 @@ impl Connection {
             }
         };
         stream.set_nodelay(true)?;
-        let (sender, connection) =
-            hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
-        tokio::spawn(connection);
-        Ok(sender)
+        let (sender, driver) = http1::handshake(TokioIo::new(stream)).await?;
+        Ok(Open {
+            sender,
+            driver: Box::pin(driver),
+        })
     }
 }
 
