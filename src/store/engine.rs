@@ -317,7 +317,7 @@ impl Batcher {
         let mut batch = Effects::default();
         for job in jobs.iter_mut() {
             if !single {
-                self.db.batch("savepoint write")?;
+                self.db.execute("savepoint write", &[])?;
             }
             let mut tx = WriteTx {
                 db: self.db.as_mut(),
@@ -335,13 +335,14 @@ impl Batcher {
                 batch.counters.merge(effects.counters);
                 batch.stale.extend(effects.stale);
                 if !single {
-                    self.db.batch("release write")?;
+                    self.db.execute("release write", &[])?;
                 }
             } else if single {
                 self.db.rollback()?;
                 return Ok(());
             } else {
-                self.db.batch("rollback to write; release write")?;
+                self.db.execute("rollback to write", &[])?;
+                self.db.execute("release write", &[])?;
             }
         }
         batch.counters.apply(self.db.as_mut())?;
