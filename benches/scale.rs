@@ -1,8 +1,10 @@
-//! Latency of the hot read paths and of sending, over HTTP, against a SQLite database seeded to
-//! a given size (default 100,000 conversations and 1,000,000 messages).
+//! Latency of the hot read paths and of sending, over HTTP, against a database seeded to a given
+//! size (default 100,000 conversations and 1,000,000 messages): SQLite in a temporary directory,
+//! or an empty PostgreSQL database given with `--database-url`.
 //!
 //! `cargo bench --bench scale` (or `cargo bench --bench scale -- 10000 100000` for
-//! conversations and messages). Results and their reading are in docs/BENCHMARKS.md.
+//! conversations and messages); `--serve` keeps the server running afterwards, with the operator
+//! API on, for the load benchmark. Results and their reading are in docs/BENCHMARKS.md.
 
 use std::time::{Duration, Instant};
 
@@ -17,19 +19,25 @@ const USERS: i64 = 20_000;
 /// Conversations of one "heavy" user on top of the regular ones.
 const HEAVY_EXTRA: i64 = 2_000;
 const SAMPLES: usize = 300;
+/// The operator key of `--serve`.
+const OPERATOR_KEY: &str = "scale-bench-operator-key";
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let args: Vec<i64> = std::env::args()
-        .skip(1)
-        .filter_map(|a| a.parse().ok())
-        .collect();
-    let conversations = args.first().copied().unwrap_or(100_000);
-    let messages = args.get(1).copied().unwrap_or(1_000_000);
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let numbers: Vec<i64> = args.iter().filter_map(|a| a.parse().ok()).collect();
+    let conversations = numbers.first().copied().unwrap_or(100_000);
+    let messages = numbers.get(1).copied().unwrap_or(1_000_000);
     let per_conversation = (messages / conversations).max(1);
+    let serve = args.iter().any(|a| a == "--serve");
+    let postgres_url = args
+        .iter()
+        .position(|a| a == "--database-url")
+        .and_then(|at| args.get(at + 1).cloned());
 
     let dir = tempfile::tempdir()?;
-    let url = format!("sqlite://{}", dir.path().join("bench.db").display());
+    let url = postgres_url
+        .unwrap_or_else(|| format!("sqlite://{}", dir.path().join("bench.db").display()));
     let config = Config {
         bind: "127.0.0.1:0".parse()?,
         database: DatabaseConfig {
@@ -38,7 +46,7 @@ async fn main() -> anyhow::Result<()> {
         },
         jwt_secret: Some("bench-token-key-of-at-least-32-bytes".into()),
         nats_url: None,
-        operator_key: None,
+        operator_key: serve.then(|| OPERATOR_KEY.into()),
         rate_limit_per_key: u32::MAX,
         rate_limit_per_user: u32::MAX,
         rate_limit_per_secret: u32::MAX,
@@ -211,6 +219,14 @@ async fn main() -> anyhow::Result<()> {
         samples.push(at.elapsed());
     }
     report("POST .../messages (one sender, synchronous=FULL)", samples);
+    if serve {
+        println!(
+            "\nserving {} with operator key {OPERATOR_KEY} (process {}); Ctrl-C stops it",
+            base.trim_end_matches("/api/v1"),
+            std::process::id()
+        );
+        tokio::signal::ctrl_c().await?;
+    }
     Ok(())
 }
 
@@ -241,23 +257,86 @@ fn message_id(conversation: i64, seq: i64, per_conversation: i64) -> String {
 }
 
 /// Bulk-loads users, conversations, messages and the counters that the server would have kept,
-/// with SQLite's recursive CTEs (seconds instead of a million API calls).
+/// with set-returning SQL (seconds instead of a million API calls). The statements are written
+/// once; `Sql` supplies what the two dialects spell differently.
 async fn seed(url: &str, conversations: i64, per_conversation: i64) -> anyhow::Result<()> {
-    let path = url.strip_prefix("sqlite://").unwrap_or(url).to_owned();
+    let sql = if url.starts_with("postgres") {
+        Sql::Postgres
+    } else {
+        Sql::Sqlite
+    };
+    let statements = seed_statements(sql, conversations, per_conversation);
+    let url = url.to_owned();
+    tokio::task::spawn_blocking(move || match sql {
+        Sql::Sqlite => {
+            let path = url.strip_prefix("sqlite://").unwrap_or(&url);
+            let conn = rusqlite::Connection::open(path)?;
+            for statement in statements {
+                conn.execute_batch(&statement)?;
+            }
+            anyhow::Ok(())
+        }
+        Sql::Postgres => {
+            let mut client = postgres::Client::connect(&url, postgres::NoTls)?;
+            for statement in statements {
+                client.batch_execute(&statement)?;
+            }
+            // A running PostgreSQL has statistics (autovacuum gathers them within minutes of a
+            // bulk load); plan with them, as production would.
+            client.batch_execute("analyze")?;
+            anyhow::Ok(())
+        }
+    })
+    .await?
+}
+
+#[derive(Clone, Copy)]
+enum Sql {
+    Sqlite,
+    Postgres,
+}
+
+impl Sql {
+    /// A CTE `n(i)` of the integers 0..count.
+    fn numbers(self, count: &str) -> String {
+        match self {
+            Sql::Sqlite => {
+                format!("n(i) as (select 0 union all select i + 1 from n where i < {count} - 1)")
+            }
+            Sql::Postgres => format!("n(i) as (select generate_series(0, {count} - 1))"),
+        }
+    }
+
+    /// The id numbered `expr`: 24 hexadecimal digits.
+    fn id(self, expr: &str) -> String {
+        match self {
+            Sql::Sqlite => format!("printf('%024x', {expr})"),
+            Sql::Postgres => format!("lpad(to_hex(cast({expr} as bigint)), 24, '0')"),
+        }
+    }
+}
+
+fn seed_statements(sql: Sql, conversations: i64, per_conversation: i64) -> Vec<String> {
     let now = now_ms();
     let day_ago = now - 24 * 3_600_000;
-    let statements = [
+    let user = |expr: &str| sql.id(&format!("4294967296 + {expr}"));
+    let conversation = |expr: &str| sql.id(&format!("8589934592 + {expr}"));
+    let message = |expr: &str| sql.id(&format!("12884901888 + {expr}"));
+    vec![
         format!(
-            "with recursive n(i) as (select 0 union all select i + 1 from n where i < {USERS} - 1)
-             insert into users (id, resource_id, username, email, role, can_send_message,
-                 can_receive_message, can_delete_message, can_edit_message,
+            "with recursive {n}
+             insert into users (id, resource_id, username, email, username_key, email_key, role,
+                 can_send_message, can_receive_message, can_delete_message, can_edit_message,
                  can_archive_conversation, created_at, updated_at, last_active_at)
-             select printf('%024x', 4294967296 + i), 'bench.com', 'user' || i, 'user' || i || '@bench.com',
-                 'user', 1, 1, 1, 1, 1, {day_ago}, {day_ago}, {now} - i * 1000 from n"
+             select {id}, 'bench.com', 'user' || i, 'user' || i || '@bench.com',
+                 'user' || i, 'user' || i || '@bench.com', 'user', 1, 1, 1, 1, 1, {day_ago},
+                 {day_ago}, {now} - i * 1000 from n",
+            n = sql.numbers(&USERS.to_string()),
+            id = user("i"),
         ),
         // Regular pairs (a, a + 1 + k) and the heavy user's pairs (0, 6 + k).
         format!(
-            "with recursive n(i) as (select 0 union all select i + 1 from n where i < {conversations} + {HEAVY_EXTRA} - 1),
+            "with recursive {n},
              pairs(i, a, b) as (
                  select i, case when i < {conversations} then i % {USERS} else 0 end,
                         case when i < {conversations} then (i % {USERS} + 1 + i / {USERS}) % {USERS}
@@ -266,21 +345,28 @@ async fn seed(url: &str, conversations: i64, per_conversation: i64) -> anyhow::R
                  participant_two, user_lo, user_hi, unread_two, read_seq_one, message_count,
                  last_seq, sent_one, last_message_id, last_message_at, last_activity_at, created_at,
                  updated_at)
-             select printf('%024x', 8589934592 + i), 'bench.com', 'p2p', 'active',
-                 printf('%024x', 4294967296 + a), printf('%024x', 4294967296 + b),
-                 printf('%024x', 4294967296 + min(a, b)), printf('%024x', 4294967296 + max(a, b)),
+             select {id}, 'bench.com', 'p2p', 'active', {a}, {b}, {lo}, {hi},
                  {per_conversation}, {per_conversation}, {per_conversation}, {per_conversation},
-                 {per_conversation}, printf('%024x', 12884901888 + i * {per_conversation} + {per_conversation} - 1),
-                 {day_ago} + i, {day_ago} + i, {day_ago}, {day_ago} + i from pairs"
+                 {per_conversation}, {last}, {day_ago} + i, {day_ago} + i, {day_ago}, {day_ago} + i
+             from pairs",
+            n = sql.numbers(&format!("{conversations} + {HEAVY_EXTRA}")),
+            id = conversation("i"),
+            a = user("a"),
+            b = user("b"),
+            lo = user("case when a < b then a else b end"),
+            hi = user("case when a < b then b else a end"),
+            last = message(&format!("i * {per_conversation} + {per_conversation} - 1")),
         ),
         format!(
-            "with recursive n(i) as (select 0 union all select i + 1 from n where i < {conversations} * {per_conversation} - 1)
+            "with recursive {n}
              insert into messages (id, conversation_id, seq, sender_id, sender_side, text, created_at,
                  sent_one)
-             select printf('%024x', 12884901888 + i), printf('%024x', 8589934592 + i / {per_conversation}),
-                 i % {per_conversation} + 1, c.participant_one, 1, 'message number ' || i, {day_ago} + i,
-                 i % {per_conversation} + 1
-             from n join conversations c on c.id = printf('%024x', 8589934592 + i / {per_conversation})"
+             select {id}, c.id, i % {per_conversation} + 1, c.participant_one, 1,
+                 'message number ' || i, {day_ago} + i, i % {per_conversation} + 1
+             from n join conversations c on c.id = {of}",
+            n = sql.numbers(&format!("{conversations} * {per_conversation}")),
+            id = message("i"),
+            of = conversation(&format!("i / {per_conversation}")),
         ),
         format!(
             "insert into resource_stats (resource_id, shard, users, p2p_conversations, messages, unread_messages)
@@ -289,17 +375,10 @@ async fn seed(url: &str, conversations: i64, per_conversation: i64) -> anyhow::R
         ),
         // A full day of activity buckets in every shard: the worst case of messagesLast24h.
         format!(
-            "with recursive m(i) as (select 0 union all select i + 1 from m where i < 288 * 16 - 1)
+            "with recursive {n}
              insert into resource_activity (resource_id, bucket, shard, messages)
-             select 'bench.com', {now} / 300000 - i / 16, i % 16, 1 from m"
+             select 'bench.com', {now} / 300000 - i / 16, i % 16, 1 from n",
+            n = sql.numbers("288 * 16"),
         ),
-    ];
-    tokio::task::spawn_blocking(move || {
-        let conn = rusqlite::Connection::open(path)?;
-        for statement in statements {
-            conn.execute_batch(&statement)?;
-        }
-        anyhow::Ok(())
-    })
-    .await?
+    ]
 }

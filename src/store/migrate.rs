@@ -25,6 +25,16 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "read_counts",
         include_str!("../../migrations/0005_read_counts.sql"),
     ),
+    (
+        6,
+        "client_id_partial",
+        include_str!("../../migrations/0006_client_id_partial.sql"),
+    ),
+    (
+        7,
+        "user_keys",
+        include_str!("../../migrations/0007_user_keys.sql"),
+    ),
 ];
 
 /// Applies every migration the database has not seen yet.

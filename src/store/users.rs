@@ -67,14 +67,20 @@ macro_rules! select_user {
 macro_rules! user_filter {
     () => {
         "where resource_id = $1 and (cast($2 as text) is null or role = $2)
-           and (cast($3 as text) is null or lower(username) like $3 escape '\\' or lower(email) like $3 escape '\\')"
+           and (cast($3 as text) is null or username_key like $3 escape '\\' or email_key like $3 escape '\\')"
     };
 }
 
-/// `%query%`, lowercased, with LIKE's wildcards escaped.
+/// The case-folded form under which a username or email is unique and searched, computed here
+/// rather than by the database's `lower()`, which folds only ASCII letters on SQLite.
+fn fold_case(text: &str) -> String {
+    text.to_lowercase()
+}
+
+/// `%query%`, case-folded, with LIKE's wildcards escaped.
 fn like_pattern(query: &str) -> String {
     let mut pattern = String::from("%");
-    for c in query.to_lowercase().chars() {
+    for c in fold_case(query).chars() {
         if matches!(c, '%' | '_' | '\\') {
             pattern.push('\\');
         }
@@ -88,17 +94,19 @@ impl Store {
     /// Inserts a user; 409 naming the field if the username or email is taken in the resource
     /// (case-insensitively).
     pub async fn insert_user(&self, new: NewUser) -> Result<User, AppError> {
+        let username_key = fold_case(&new.username);
+        let email_key = fold_case(&new.email);
         self.engine
             .write(move |tx| {
                 let taken: Option<String> = tx.db.optional(
                     "select username from users
                      where resource_id = $1
-                       and (lower(username) = lower($2) or lower(email) = lower($3))
+                       and (username_key = $2 or email_key = $3)
                      limit 1",
-                    params![&new.resource_id, &new.username, &new.email],
+                    params![&new.resource_id, &username_key, &email_key],
                 )?;
                 if let Some(username) = taken {
-                    let field = if username.to_lowercase() == new.username.to_lowercase() {
+                    let field = if fold_case(&username) == username_key {
                         "username"
                     } else {
                         "email"
@@ -110,15 +118,18 @@ impl Store {
                 let now = tx.now();
                 let p = new.permissions;
                 tx.db.execute(
-                    "insert into users (id, resource_id, username, email, role, can_send_message,
-                         can_receive_message, can_delete_message, can_edit_message,
-                         can_archive_conversation, token_version, created_at, updated_at)
-                     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, $11)",
+                    "insert into users (id, resource_id, username, email, username_key, email_key,
+                         role, can_send_message, can_receive_message, can_delete_message,
+                         can_edit_message, can_archive_conversation, token_version, created_at,
+                         updated_at)
+                     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 0, $13, $13)",
                     params![
                         &new.id,
                         &new.resource_id,
                         &new.username,
                         &new.email,
+                        &username_key,
+                        &email_key,
                         new.role.as_str(),
                         p.can_send_message,
                         p.can_receive_message,

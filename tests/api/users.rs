@@ -192,6 +192,35 @@ async fn username_and_email_are_unique_per_resource_case_insensitively() {
 }
 
 #[tokio::test]
+async fn emails_differing_only_in_the_case_of_a_non_ascii_letter_are_one_address() {
+    let app = TestApp::spawn().await;
+    let site = app.resource("site.com", true).await;
+    create(
+        &app,
+        &site,
+        false,
+        json!({ "username": "elodie", "email": "ÉLODIE@exemple.fr" }),
+    )
+    .await
+    .data(201);
+    let dup = create(
+        &app,
+        &site,
+        false,
+        json!({ "username": "elodie2", "email": "élodie@exemple.fr" }),
+    )
+    .await;
+    dup.assert_error(409, "conflict");
+    let found = send(
+        app.get("/api/v1/users?q=%C3%A9lodie@")
+            .header("x-api-key", &site.api_key)
+            .header("x-api-secret", &site.api_secret),
+    )
+    .await;
+    assert_eq!(found.data(200)["total"], 1, "search folds the case too");
+}
+
+#[tokio::test]
 async fn invalid_user_bodies_are_400_and_create_nothing() {
     let app = TestApp::spawn().await;
     let site = app.resource("site.com", true).await;
