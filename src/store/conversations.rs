@@ -33,36 +33,57 @@ pub(super) use select_conversation;
 /// The conversations `user_id` takes part in: $1 user, $2 resource, $3 optional kind, $4
 /// optional status. Three branches (first participant or customer of a P2P chat or a ticket,
 /// second participant of a P2P chat), each an equality prefix of a participant index, so each
-/// delivers its rows in activity order.
+/// delivers its rows in activity order; `$each` follows every branch (the per-branch limit of a
+/// page).
 macro_rules! user_branches {
-    ($select:literal) => {
+    ($select:literal, $each:expr) => {
         concat!(
-            $select,
+            "select * from (", $select,
             " from conversations
                where participant_one = $1 and resource_id = $2 and kind = 'p2p'
-                 and (cast($3 as text) is null or $3 = 'p2p') and (cast($4 as text) is null or status = $4)
-             union all ",
-            $select,
+                 and (cast($3 as text) is null or $3 = 'p2p') and (cast($4 as text) is null or status = $4) ",
+            $each,
+            ") chats_started union all select * from (", $select,
             " from conversations
                where participant_one = $1 and resource_id = $2 and kind = 'support'
-                 and (cast($3 as text) is null or $3 = 'support') and (cast($4 as text) is null or status = $4)
-             union all ",
-            $select,
+                 and (cast($3 as text) is null or $3 = 'support') and (cast($4 as text) is null or status = $4) ",
+            $each,
+            ") tickets union all select * from (", $select,
             " from conversations
                where participant_two = $1 and resource_id = $2 and kind = 'p2p'
-                 and (cast($3 as text) is null or $3 = 'p2p') and (cast($4 as text) is null or status = $4)"
+                 and (cast($3 as text) is null or $3 = 'p2p') and (cast($4 as text) is null or status = $4) ",
+            $each,
+            ") chats_joined"
         )
     };
 }
 
-/// One page of a user's conversations ($5 limit, $6 offset): the union merges the three ordered
-/// branches, so a page costs O(limit + offset) whatever the size of the resource.
+/// The order of every conversation list, newest activity first.
+macro_rules! activity_order {
+    () => {
+        "order by last_activity_at desc, id desc"
+    };
+}
+
+/// One page of a user's conversations ($5 limit, $6 offset). Each branch stops at the page's
+/// end, so a page costs O(limit + offset) whatever the size of the resource and whichever plan
+/// the database picks: PostgreSQL's generic plan for a prepared statement, which assumes every
+/// user has a few conversations, sorted all 2,000 of a heavy user's before the branches had
+/// their own limit.
 macro_rules! user_conversations {
     () => {
         concat!(
             "(",
-            user_branches!("select *"),
-            " order by last_activity_at desc, id desc limit $5 offset $6)"
+            user_branches!(
+                "select *",
+                concat!(
+                    activity_order!(),
+                    " limit cast($5 as bigint) + cast($6 as bigint)"
+                )
+            ),
+            " ",
+            activity_order!(),
+            " limit $5 offset $6)"
         )
     };
 }
@@ -72,29 +93,39 @@ macro_rules! count_user_conversations {
     () => {
         concat!(
             "select cast(coalesce(sum(n), 0) as bigint) from (",
-            user_branches!("select count(*) as n"),
+            user_branches!("select count(*) as n", ""),
             ") counts"
         )
     };
 }
 
 /// What a staff member sees in the admin panel, one page of it: every ticket and their own P2P
-/// conversations, merged in activity order from three index scans. $1 resource, $2 optional
-/// kind, $3 optional status, $4 the staff member, $5 limit, $6 offset.
+/// conversations, merged in activity order from three index scans, each limited to the page's
+/// end. $1 resource, $2 optional kind, $3 optional status, $4 the staff member, $5 limit, $6
+/// offset.
 macro_rules! staff_view {
     () => {
-        "(select * from conversations
-            where resource_id = $1 and kind = 'support' and (cast($2 as text) is null or $2 = 'support')
-              and (cast($3 as text) is null or status = $3)
-          union all
-          select * from conversations
-            where participant_one = $4 and resource_id = $1 and kind = 'p2p'
-              and (cast($2 as text) is null or $2 = 'p2p') and (cast($3 as text) is null or status = $3)
-          union all
-          select * from conversations
-            where participant_two = $4 and resource_id = $1 and kind = 'p2p'
-              and (cast($2 as text) is null or $2 = 'p2p') and (cast($3 as text) is null or status = $3)
-          order by last_activity_at desc, id desc limit $5 offset $6)"
+        concat!(
+            "(select * from (select * from conversations
+                where resource_id = $1 and kind = 'support' and (cast($2 as text) is null or $2 = 'support')
+                  and (cast($3 as text) is null or status = $3) ",
+            activity_order!(),
+            " limit cast($5 as bigint) + cast($6 as bigint)) tickets
+              union all
+              select * from (select * from conversations
+                where participant_one = $4 and resource_id = $1 and kind = 'p2p'
+                  and (cast($2 as text) is null or $2 = 'p2p') and (cast($3 as text) is null or status = $3) ",
+            activity_order!(),
+            " limit cast($5 as bigint) + cast($6 as bigint)) chats_started
+              union all
+              select * from (select * from conversations
+                where participant_two = $4 and resource_id = $1 and kind = 'p2p'
+                  and (cast($2 as text) is null or $2 = 'p2p') and (cast($3 as text) is null or status = $3) ",
+            activity_order!(),
+            " limit cast($5 as bigint) + cast($6 as bigint)) chats_joined ",
+            activity_order!(),
+            " limit $5 offset $6)"
+        )
     };
 }
 
