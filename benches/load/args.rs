@@ -49,6 +49,11 @@ pub struct Args {
     #[arg(long)]
     pub idle_connections: Option<usize>,
 
+    /// A PostgreSQL server's database URL: run `ANALYZE` on it after the setup, as autovacuum
+    /// does on a deployed PostgreSQL (it plans its queries from those statistics).
+    #[arg(long)]
+    pub analyze: Option<String>,
+
     /// Threads of the load generator's runtime (it shares the machine with the server).
     #[arg(long, default_value_t = 1)]
     pub threads: usize,

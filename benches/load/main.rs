@@ -51,6 +51,14 @@ async fn run(args: Args) -> anyhow::Result<()> {
     let started = Instant::now();
     let api = setup::Api::provision(&args.url, &args.operator_key).await?;
     let fixture = setup::fixture(api).await?;
+    if let Some(database_url) = args.analyze.clone() {
+        tokio::task::spawn_blocking(move || {
+            let mut client = postgres::Client::connect(&database_url, postgres::NoTls)?;
+            client.batch_execute("analyze")
+        })
+        .await?
+        .context("--analyze")?;
+    }
     eprintln!(
         "set up {} users, {} conversations in {:.1} s; each run: {} s warm-up, {} s measured",
         fixture.users.len(),
