@@ -288,3 +288,56 @@ test('typing is relayed, and throttled by the client', async () => {
   live.close();
   bobLive.close();
 });
+
+test('close 1013 (the process is full) backs off and retries; 1008 (too many sockets) stops', async () => {
+  const { TestServer } = await import('./helpers.mjs');
+  const full = new TestServer();
+  full.env = { CHATCLOUD_WS_MAX_CONNECTIONS: '1' };
+  try {
+    await full.start();
+    const { ChatCloud } = await import('../dist/index.js');
+    const operator = new ChatCloud({ baseUrl: full.base, operatorKey: 'sdk-test-operator-key' });
+    const resource = await operator.resources.create({ resourceId: 'full.example' });
+    const backend = new ChatCloud({ baseUrl: full.base, apiKey: resource.apiKey, apiSecret: resource.apiSecret });
+    const first = new RealtimeClient(clientOf(full, resource, (await makeUser(backend)).token));
+    const second = new RealtimeClient(clientOf(full, resource, (await makeUser(backend)).token), {
+      backoff: { initialMs: 50, maxMs: 200 },
+    });
+    const codes = [];
+    second.on('state', (change) => change.code && codes.push(change.code));
+    const firstReady = synced(first);
+    first.connect();
+    await firstReady;
+    const secondReady = synced(second);
+    second.connect();
+    await waitFor(() => codes.includes(1013), 'a 1013 close');
+    assert.equal(second.state, 'reconnecting');
+    first.close();
+    await secondReady;
+    assert.equal(second.state, 'open');
+    second.close();
+  } finally {
+    await full.dispose();
+  }
+
+  // 32 sockets of one user on one process is the most; the 33rd is closed with 1008.
+  const { server, resource, backend } = env;
+  const alice = await makeUser(backend);
+  const url = `${server.base.replace('http', 'ws')}/api/v1/ws?token=${alice.token}&apiKey=${resource.apiKey}`;
+  const held = [];
+  for (let i = 0; i < 32; i += 1) {
+    const socket = new WebSocket(url);
+    const ready = new Promise((resolve) => {
+      socket.onmessage = () => resolve();
+    });
+    held.push(socket);
+    await ready;
+  }
+  const live = new RealtimeClient(clientOf(server, resource, alice.token));
+  const stopped = [];
+  live.on('state', (change) => change.state === 'stopped' && stopped.push(change));
+  live.connect();
+  await waitFor(() => stopped.length === 1, 'the client to stop');
+  assert.deepEqual([stopped[0].code, stopped[0].reason], [1008, 'too_many_connections']);
+  for (const socket of held) socket.close();
+});
