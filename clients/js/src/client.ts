@@ -284,11 +284,6 @@ export class ChatCloud {
 
   /** `GET /healthz`: whether the server process is up. */
   async healthy(): Promise<boolean> {
-    try {
-      const response = await fetch(`${this.http.baseUrl}/healthz`);
-      return response.ok;
-    } catch {
-      return false;
-    }
+    return this.http.healthy();
   }
 }

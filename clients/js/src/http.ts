@@ -143,6 +143,15 @@ export class Transport {
     return this.currentToken;
   }
 
+  /** `GET /healthz` (outside `/api/v1`): whether the server process answers. */
+  async healthy(): Promise<boolean> {
+    try {
+      return (await this.fetchImpl(`${this.baseUrl}/healthz`)).ok;
+    } catch {
+      return false;
+    }
+  }
+
   url(path: string, query?: object): string {
     let url = `${this.baseUrl}/api/v1${path}`;
     if (query) {

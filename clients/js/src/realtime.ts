@@ -260,7 +260,7 @@ export class RealtimeClient {
     try {
       socket = new this.WebSocketImpl(this.wsUrl());
     } catch (error) {
-      this.schedule('backoff', 'connect_failed', undefined, error);
+      this.schedule('backoff', error instanceof Error ? error.message : 'connect_failed');
       return;
     }
     this.socket = socket;
@@ -343,7 +343,7 @@ export class RealtimeClient {
           return this.stop(error.code, code);
         }
         if (error.retryAfter !== null) {
-          return this.schedule('backoff', error.code, code, undefined, error.retryAfter * 1000);
+          return this.schedule('backoff', error.code, code, error.retryAfter * 1000);
         }
         return this.schedule('backoff', error.code, code);
       }
@@ -355,7 +355,6 @@ export class RealtimeClient {
     how: 'now' | 'soon' | 'backoff',
     reason: string,
     code?: number,
-    _error?: unknown,
     atLeastMs = 0,
   ): void {
     if (this.currentState === 'stopped') return;
