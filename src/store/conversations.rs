@@ -133,6 +133,41 @@ macro_rules! staff_view {
     };
 }
 
+/// The conversations where `user_id`'s side has unread messages: $1 user, $2 resource, $3 1 if
+/// the user answers tickets for the staff (then every other customer's ticket with staff-side
+/// unread messages counts too). Four branches, each on a participant or resource index.
+macro_rules! unread_branches {
+    ($select_one:literal, $select_two:literal) => {
+        concat!(
+            $select_one,
+            " from conversations
+               where participant_one = $1 and resource_id = $2 and kind = 'p2p' and unread_one > 0
+             union all ",
+            $select_two,
+            " from conversations
+               where participant_two = $1 and resource_id = $2 and kind = 'p2p' and unread_two > 0
+             union all ",
+            $select_one,
+            " from conversations
+               where participant_one = $1 and resource_id = $2 and kind = 'support' and unread_one > 0
+             union all ",
+            $select_two,
+            " from conversations
+               where resource_id = $2 and kind = 'support' and cast($3 as bigint) = 1
+                 and participant_one <> $1 and unread_two > 0"
+        )
+    };
+}
+
+/// Where a user has unread messages: the newest-activity conversations (at most the limit
+/// asked for) and the exact totals of each kind over all of them.
+#[derive(Debug, Default)]
+pub struct Unread {
+    pub conversations: Vec<Conversation>,
+    pub p2p_total: i64,
+    pub tickets_total: i64,
+}
+
 /// Filters of the admin panel's conversation list.
 #[derive(Debug, Default)]
 pub struct AdminFilter<'a> {
@@ -340,6 +375,56 @@ impl Store {
                     p2p_member: p2p_member.as_deref(),
                 };
                 Ok(admin_list(db, &resource, &filter, page)?)
+            })
+            .await
+    }
+
+    /// Where `user_id` has unread messages (see `Unread`); `staff` if they answer tickets.
+    pub async fn unread_of(
+        &self,
+        resource_id: &str,
+        user_id: &str,
+        staff: bool,
+        limit: i64,
+    ) -> Result<Unread, AppError> {
+        let (resource, user) = (resource_id.to_owned(), user_id.to_owned());
+        let staff = i64::from(staff);
+        self.engine
+            .read(move |db| {
+                let conversations = db.all(
+                    select_conversation!(
+                        from concat!(
+                            "(",
+                            unread_branches!("select *", "select *"),
+                            " order by last_activity_at desc, id desc limit $4)"
+                        ),
+                        "order by c.last_activity_at desc, c.id desc"
+                    ),
+                    params![&user, &resource, staff, limit],
+                )?;
+                let totals: Vec<(String, i64)> = db.all(
+                    concat!(
+                        "select kind, cast(coalesce(sum(n), 0) as bigint) from (",
+                        unread_branches!(
+                            "select kind, unread_one as n",
+                            "select kind, unread_two as n"
+                        ),
+                        ") unread group by kind"
+                    ),
+                    params![&user, &resource, staff],
+                )?;
+                let total = |kind: Kind| {
+                    totals
+                        .iter()
+                        .filter(|(k, _)| k == kind.as_str())
+                        .map(|(_, n)| n)
+                        .sum()
+                };
+                Ok(Unread {
+                    p2p_total: total(Kind::P2p),
+                    tickets_total: total(Kind::Support),
+                    conversations,
+                })
             })
             .await
     }

@@ -196,6 +196,12 @@ impl FromRow for String {
     }
 }
 
+impl<A: FromRow, B: FromRow> FromRow for (A, B) {
+    fn from_row(row: &mut Row) -> Result<Self, DbError> {
+        Ok((A::from_row(row)?, B::from_row(row)?))
+    }
+}
+
 /// Typed reads on any connection.
 pub trait DbExt: Db {
     fn all<T: FromRow>(

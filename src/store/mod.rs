@@ -23,7 +23,7 @@ use std::sync::{Arc, Mutex};
 use anyhow::Context;
 use tokio::sync::broadcast;
 
-pub use conversations::AdminFilter;
+pub use conversations::{AdminFilter, Unread};
 pub use engine::Stale;
 pub use messages::{HistoryFrom, NewMessage, Sent};
 pub use resources::NewResource;

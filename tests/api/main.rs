@@ -13,6 +13,7 @@ mod resources;
 mod roles;
 mod support;
 mod tokens;
+mod unread;
 mod users;
 mod ws;
 mod ws_limits;

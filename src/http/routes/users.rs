@@ -5,7 +5,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use super::messages::{self, UnreadCount};
 use crate::app::AppState;
+use crate::domain::conversation::Kind;
 use crate::domain::id::new_id;
 use crate::domain::resource::TokenIssuance;
 use crate::domain::role::{Permissions, PermissionsPatch, Role};
@@ -21,6 +23,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(create_user))
         .routes(routes!(issue_chat_token))
         .routes(routes!(get_me))
+        .routes(routes!(my_unread))
         .routes(routes!(get_user))
 }
 
@@ -203,6 +206,66 @@ async fn issue_chat_token(
     responses((status = 200, body = Envelope<User>), (status = 401, body = ErrorBody)))]
 async fn get_me(caller: Caller) -> Data<User> {
     Data(caller.user)
+}
+
+/// How many conversations `GET /users/me/unread` lists at most (the totals count them all).
+pub const UNREAD_LIST_LIMIT: i64 = 1000;
+
+/// Everything the caller has not read: one request to resynchronise a client's badges.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct MyUnread {
+    /// `conversations` plus `tickets` totals.
+    pub total: i64,
+    /// P2P conversations with unread messages, newest activity first, as `GET
+    /// .../unread-count` answers each.
+    pub conversations: Vec<UnreadCount>,
+    /// Tickets with unread messages on the caller's side (their own as the customer; every
+    /// ticket of the resource for staff and above), newest activity first.
+    pub tickets: Vec<UnreadCount>,
+    /// Unread messages over all P2P conversations.
+    pub conversations_total: i64,
+    /// Unread messages over all tickets.
+    pub tickets_total: i64,
+}
+
+/// The caller's unread messages: the total, and each conversation and ticket that has any (at
+/// most 1,000 of them, newest activity first; the totals count every one). Each entry is what
+/// that conversation's `unread-count` route answers.
+#[utoipa::path(get, path = "/users/me/unread", tag = "users",
+    security(("apiKey" = [], "bearer" = [])),
+    responses((status = 200, body = Envelope<MyUnread>), (status = 401, body = ErrorBody)))]
+async fn my_unread(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Data<MyUnread>, AppError> {
+    let unread = state
+        .store
+        .unread_of(
+            caller.resource_id(),
+            &caller.user.id,
+            caller.user.role.is_elevated(),
+            UNREAD_LIST_LIMIT,
+        )
+        .await?;
+    let (mut conversations, mut tickets) = (Vec::new(), Vec::new());
+    for conversation in unread.conversations {
+        let Some(access) = conversation.access(&caller.user) else {
+            continue;
+        };
+        let count = messages::unread_count(&conversation, access)?;
+        match conversation.kind {
+            Kind::P2p => conversations.push(count),
+            Kind::Support => tickets.push(count),
+        }
+    }
+    Ok(Data(MyUnread {
+        total: unread.p2p_total + unread.tickets_total,
+        conversations,
+        tickets,
+        conversations_total: unread.p2p_total,
+        tickets_total: unread.tickets_total,
+    }))
 }
 
 /// What the caller may see of a user.

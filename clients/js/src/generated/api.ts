@@ -1,0 +1,2947 @@
+/**
+ * Generated from the ChatCloud OpenAPI document by openapi-typescript: do not edit.
+ * Regenerate with `npm run generate -- <openapi.json file or URL>`.
+ */
+
+export interface paths {
+    "/api/v1/admin-panel/conversations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * P2P conversations and support tickets together, newest activity first, each with `type`.
+         * @description Staff see every ticket and the P2P conversations they take part in; moderators and above see
+         *     every conversation of the resource.
+         */
+        get: operations["get_admin_panel_conversations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin-panel/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Dashboard counts of the resource, kept as counters (cheap at any size). */
+        get: operations["stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin-panel/users/{userId}/conversations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every P2P conversation and ticket of one user (admins and superadmins). */
+        get: operations["user_conversations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/p2p/conversations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's conversations, newest activity first. */
+        get: operations["get_p2p_conversations"];
+        put?: never;
+        /**
+         * Open the conversation with another user of the resource: 201 if new, 200 with the existing one
+         *     (there is one per pair, whoever opened it).
+         */
+        post: operations["create_conversation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/p2p/conversations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One conversation (participants; moderators and above read any of their resource). */
+        get: operations["get_conversation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/p2p/conversations/{id}/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Archive for both participants (canArchiveConversation, or moderator and above). */
+        post: operations["archive"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/p2p/conversations/{id}/mark-as-read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark messages read: all, or up to `upToSeq` / `messageId`. The watermark never moves back. */
+        post: operations["post_p2p_conversations_id_mark_as_read"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/p2p/conversations/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * History, oldest first: the newest `limit` messages, or a page `before`/`after` a message id,
+         *     or `afterSeq` (catch-up).
+         */
+        get: operations["get_p2p_conversations_id_messages"];
+        put?: never;
+        /** Send a message. `clientMessageId` (or an `Idempotency-Key` header) makes retries safe. */
+        post: operations["post_p2p_conversations_id_messages"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/p2p/conversations/{id}/messages/{messageId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a message (soft): one's own with canDeleteMessage, or any as moderator and above. */
+        delete: operations["delete_message"];
+        options?: never;
+        head?: never;
+        /** Edit one's own message (canEditMessage); sets `editedAt`. */
+        patch: operations["edit_message"];
+        trace?: never;
+    };
+    "/api/v1/p2p/conversations/{id}/unarchive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Unarchive (canArchiveConversation, or moderator and above). */
+        post: operations["unarchive"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/p2p/conversations/{id}/unread-count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's unread count in this conversation. */
+        get: operations["get_p2p_conversations_id_unread_count"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/resources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create a resource (a site) with its API key and secret, shown this once. */
+        post: operations["create_resource"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/resources/{resourceId}/rotate-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replace a resource's API key and secret; the old ones stop working at once.
+         * @description Allowed with the operator key, or with the resource's current `x-api-secret`.
+         */
+        post: operations["rotate_keys"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/support/conversations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Tickets, newest activity first: a customer's own, or (staff and above) every ticket of the
+         *     resource, with filters.
+         */
+        get: operations["list_tickets"];
+        put?: never;
+        /** Open a ticket as the customer, optionally with its first message. */
+        post: operations["create_ticket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/support/conversations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One ticket (its customer, or staff and above). */
+        get: operations["get_ticket"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Staff and above: set status, priority, category, assignee. The customer: close only.
+         *     `closed` is final.
+         */
+        patch: operations["update_ticket"];
+        trace?: never;
+    };
+    "/api/v1/support/conversations/{id}/mark-as-read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark read for the caller's side: the customer, or the staff as a whole. */
+        post: operations["post_support_conversations_id_mark_as_read"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/support/conversations/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Ticket history with the same cursors as P2P. */
+        get: operations["get_support_conversations_id_messages"];
+        put?: never;
+        /**
+         * Reply on a ticket, as the customer or as staff (just like P2P). A staff reply moves `open` to
+         *     `pending`; a customer reply moves `pending` or `resolved` back to `open`; `closed` refuses (403).
+         */
+        post: operations["post_support_conversations_id_messages"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/support/conversations/{id}/unread-count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Unread count of the caller's side. */
+        get: operations["get_support_conversations_id_unread_count"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List and search the resource's users, newest first (admins, superadmins, or the secret). */
+        get: operations["list_users"];
+        put?: never;
+        /**
+         * Create a user of the API key's resource.
+         * @description Open resources let the API key alone create plain users; elevated roles and permissions need
+         *     `x-api-secret` or the chat token of an admin (up to moderator) or superadmin (any role).
+         */
+        post: operations["create_user"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A user of the same resource. Email and permissions are shown to the user themself and to
+         *     elevated roles; other users see the public profile.
+         */
+        get: operations["get_user"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a user's role and permissions; it applies to their very next request.
+         * @description A superadmin manages every role, an admin users up to moderator (and cannot promote beyond
+         *     it); nobody edits a stronger role. Demoting to `user` resets the permissions to the defaults.
+         */
+        patch: operations["update_user"];
+        trace?: never;
+    };
+    "/api/v1/users/{id}/presence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A user's presence, for users who share a P2P conversation with them, themselves, and
+         *     elevated roles (others get 404, as for the conversation).
+         */
+        get: operations["get_presence"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{id}/revoke-tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke every chat token issued to a user so far; they get 401 `invalid_token` from now on.
+         * @description Allowed with `x-api-secret`, for the user themself, and for an admin (users up to moderator) or
+         *     superadmin.
+         */
+        post: operations["revoke_tokens"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/chat-token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issue a chat token (HS256 JWT, valid 30 days) for a user.
+         * @description Open resources issue tokens for plain users with the API key alone; elevated users, and every
+         *     user of a secret resource, need `x-api-secret`.
+         */
+        post: operations["issue_chat_token"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The user of the chat token. */
+        get: operations["get_me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/me/unread": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's unread messages: the total, and each conversation and ticket that has any (at
+         *     most 1,000 of them, newest activity first; the totals count every one). Each entry is what
+         *     that conversation's `unread-count` route answers.
+         */
+        get: operations["my_unread"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ws": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open the real-time connection: the server pushes `{"type", "data"}` events of the
+         *     conversations the user may see; the client may send `typing`.
+         */
+        get: operations["connect"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        /** @description A chat token and whom it is for. */
+        ChatToken: {
+            chatToken: string;
+            /** Format: date-time */
+            expiresAt: string;
+            user: components["schemas"]["TokenUser"];
+        };
+        /** @description `POST /users/chat-token` body. */
+        ChatTokenRequest: {
+            /** @description Must be the API key's resource if given. */
+            resourceId?: string | null;
+            userId: string;
+        };
+        /** @description `{"text": ...}`; empty once the message is deleted. */
+        Content: {
+            text: string;
+        };
+        ContentInput: {
+            text: string;
+        };
+        /** @description Either shape, for lists that mix both (the admin panel). */
+        ConversationView: components["schemas"]["P2pConversationView"] | components["schemas"]["TicketView"];
+        CreateConversation: {
+            otherParticipantId: string;
+        };
+        /** @description `POST /api/v1/resources` body. */
+        CreateResource: {
+            /** @description Browser origins that may call the API with this resource's key; `*` for any. */
+            allowedOrigins?: string[];
+            /** @description The site's id, e.g. `site.com`. */
+            resourceId: string;
+            /** @description `secret` (default) or `open`. */
+            tokenIssuance?: components["schemas"]["TokenIssuance"];
+        };
+        CreateTicket: {
+            /** @description Free text, at most 50 characters. */
+            category?: string | null;
+            /** @description Becomes the ticket's first message. */
+            initialMessage?: string | null;
+            priority?: null | components["schemas"]["Priority"];
+            /** @description 1..200 characters. */
+            subject: string;
+        };
+        /** @description `POST /users` body. */
+        CreateUser: {
+            email: string;
+            permissions?: null | components["schemas"]["PermissionsPatch"];
+            /** @description Must be the API key's resource if given. */
+            resourceId?: string | null;
+            role?: null | components["schemas"]["Role"];
+            username: string;
+        };
+        EditMessage: {
+            content: components["schemas"]["ContentInput"];
+        };
+        /** @description The success envelope as documented in the OpenAPI document. */
+        Envelope_ChatToken: {
+            /** @description A chat token and whom it is for. */
+            data: {
+                chatToken: string;
+                /** Format: date-time */
+                expiresAt: string;
+                user: components["schemas"]["TokenUser"];
+            };
+            /** @description Always `true`. */
+            success: boolean;
+        };
+        /** @description The success envelope as documented in the OpenAPI document. */
+        Envelope_CursorPage_Message: {
+            /** @description A page of message history: `{data, hasMore}`, oldest first. */
+            data: {
+                data: {
+                    content: components["schemas"]["Content"];
+                    conversationId: string;
+                    /** Format: date-time */
+                    createdAt: string;
+                    /** Format: date-time */
+                    deletedAt?: string | null;
+                    /** Format: date-time */
+                    editedAt?: string | null;
+                    id: string;
+                    /** @description Whether the other side has read it. */
+                    isRead: boolean;
+                    /** @description Support tickets only: whether the sender answered for the staff. */
+                    isStaff?: boolean | null;
+                    senderId: string;
+                    /**
+                     * Format: int64
+                     * @description Position in the conversation: 1, 2, 3, ... without gaps.
+                     */
+                    seq: number;
+                }[];
+                hasMore: boolean;
+            };
+            /** @description Always `true`. */
+            success: boolean;
+        };
+        /** @description The success envelope as documented in the OpenAPI document. */
+        Envelope_Message: {
+            /** @description A message as clients see it. */
+            data: {
+                content: components["schemas"]["Content"];
+                conversationId: string;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                deletedAt?: string | null;
+                /** Format: date-time */
+                editedAt?: string | null;
+                id: string;
+                /** @description Whether the other side has read it. */
+                isRead: boolean;
+                /** @description Support tickets only: whether the sender answered for the staff. */
+                isStaff?: boolean | null;
+                senderId: string;
+                /**
+                 * Format: int64
+                 * @description Position in the conversation: 1, 2, 3, ... without gaps.
+                 */
+                seq: number;
+            };
+            /** @description Always `true`. */
+            success: boolean;
+        };
+        /** @description The success envelope as documented in the OpenAPI document. */
+        Envelope_MyUnread: {
+            /** @description Everything the caller has not read: one request to resynchronise a client's badges. */
+            data: {
+                /**
+                 * @description P2P conversations with unread messages, newest activity first, as `GET
+                 *     .../unread-count` answers each.
+                 */
+                conversations: components["schemas"]["UnreadCount"][];
+                /**
+                 * Format: int64
+                 * @description Unread messages over all P2P conversations.
+                 */
+                conversationsTotal: number;
+                /**
+                 * @description Tickets with unread messages on the caller's side (their own as the customer; every
+                 *     ticket of the resource for staff and above), newest activity first.
+                 */
+                tickets: components["schemas"]["UnreadCount"][];
+                /**
+                 * Format: int64
+                 * @description Unread messages over all tickets.
+                 */
+                ticketsTotal: number;
+                /**
+                 * Format: int64
+                 * @description `conversations` plus `tickets` totals.
+                 */
+                total: number;
+            };
+            /** @description Always `true`. */
+            success: boolean;
+        };
+        /** @description The success envelope as documented in the OpenAPI document. */
+        Envelope_P2pConversationView: {
+            /** @description A P2P conversation. */
+            data: {
+                /** Format: date-time */
+                createdAt: string;
+                id: string;
+                lastMessage?: null | components["schemas"]["Message"];
+                /** Format: date-time */
+                lastMessageAt?: string | null;
+                /**
+                 * Format: int64
+                 * @description The caller's read watermark (`null` for a moderator who is not a participant).
+                 */
+                lastReadSeq?: number | null;
+                /** Format: int64 */
+                lastSeq: number;
+                /** Format: int64 */
+                messageCount: number;
+                participantOne: string;
+                participantTwo: string;
+                status: components["schemas"]["Status"];
+                /** @description Always `p2p`. */
+                type: string;
+                /** Format: int64 */
+                unreadCountP1: number;
+                /** Format: int64 */
+                unreadCountP2: number;
+                /** Format: date-time */
+                updatedAt: string;
+            };
+            /** @description Always `true`. */
+            success: boolean;
+        };
+        /** @description The success envelope as documented in the OpenAPI document. */
+        Envelope_Page_ConversationView: {
+            /** @description One page of a list: `{data, total, page, limit, totalPages}`. */
+            data: {
+                data: (components["schemas"]["P2pConversationView"] | components["schemas"]["TicketView"])[];
+                /** Format: int64 */
+                limit: number;
+                /** Format: int64 */
+                page: number;
+                /** Format: int64 */
+                total: number;
+                /** Format: int64 */
+                totalPages: number;
+            };
+            /** @description Always `true`. */
+            success: boolean;
+        };
+        /** @description The success envelope as documented in the OpenAPI document. */
+        Envelope_Page_P2pConversationView: {
+            /** @description One page of a list: `{data, total, page, limit, totalPages}`. */
+            data: {
+                data: {
+                    /** Format: date-time */
+                    createdAt: string;
+                    id: string;
+                    lastMessage?: null | components["schemas"]["Message"];
+                    /** Format: date-time */
+                    lastMessageAt?: string | null;
+                    /**
+                     * Format: int64
+                     * @description The caller's read watermark (`null` for a moderator who is not a participant).
+                     */
+                    lastReadSeq?: number | null;
+                    /** Format: int64 */
+                    lastSeq: number;
+                    /** Format: int64 */
+                    messageCount: number;
+                    participantOne: string;
+                    participantTwo: string;
+                    status: components["schemas"]["Status"];
+                    /** @description Always `p2p`. */
+                    type: string;
+                    /** Format: int64 */
+                    unreadCountP1: number;
+                    /** Format: int64 */
+                    unreadCountP2: number;
+                    /** Format: date-time */
+                    updatedAt: string;
+                }[];
+                /** Format: int64 */
+                limit: number;
+                /** Format: int64 */
+                page: number;
+                /** Format: int64 */
+                total: number;
+                /** Format: int64 */
+                totalPages: number;
+            };
+            /** @description Always `true`. */
+            success: boolean;
+        };
+        /** @description The success envelope as documented in the OpenAPI document. */
+        Envelope_Page_TicketView: {
+            /** @description One page of a list: `{data, total, page, limit, totalPages}`. */
+            data: {
+                data: {
+                    assigneeId?: string | null;
+                    category?: string | null;
+                    /** Format: date-time */
+                    createdAt: string;
+                    /** @description The customer who opened it. */
+                    createdBy: string;
+                    id: string;
+                    lastMessage?: null | components["schemas"]["Message"];
+                    /** Format: date-time */
+                    lastMessageAt?: string | null;
+                    /**
+                     * Format: int64
+                     * @description The caller's side's read watermark.
+                     */
+                    lastReadSeq: number;
+                    /** Format: int64 */
+                    lastSeq: number;
+                    /** Format: int64 */
+                    messageCount: number;
+                    priority: components["schemas"]["Priority"];
+                    status: components["schemas"]["Status"];
+                    subject: string;
+                    /** @description Always `support`. */
+                    type: string;
+                    /**
+                     * Format: int64
+                     * @description Unread messages of the caller's side (the customer's, or the staff's as a whole).
+                     */
+                    unreadCount: number;
+                    /** Format: date-time */
+                    updatedAt: string;
+                }[];
+                /** Format: int64 */
+                limit: number;
+                /** Format: int64 */
+                page: number;
+                /** Format: int64 */
+                total: number;
+                /** Format: int64 */
+                totalPages: number;
+            };
+            /** @description Always `true`. */
+            success: boolean;
+        };
+        /** @description The success envelope as documented in the OpenAPI document. */
+        Envelope_Page_User: {
+            /** @description One page of a list: `{data, total, page, limit, totalPages}`. */
+            data: {
+                data: {
+                    /** Format: date-time */
+                    createdAt: string;
+                    email: string;
+                    id: string;
+                    permissions: components["schemas"]["Permissions"];
+                    resourceId: string;
+                    role: components["schemas"]["Role"];
+                    /** Format: date-time */
+                    updatedAt: string;
+                    username: string;
+                }[];
+                /** Format: int64 */
+                limit: number;
+                /** Format: int64 */
+                page: number;
+                /** Format: int64 */
+                total: number;
+                /** Format: int64 */
+                totalPages: number;
+            };
+            /** @description Always `true`. */
+            success: boolean;
+        };
+        /** @description The success envelope as documented in the OpenAPI document. */
+        Envelope_PresenceView: {
+            /** @description Whether a user is connected. */
+            data: {
+                /**
+                 * Format: date-time
+                 * @description When they were last connected (`null` if never).
+                 */
+                lastSeenAt?: string | null;
+                online: boolean;
+                userId: string;
+            };
+            /** @description Always `true`. */
+            success: boolean;
+        };
+        /** @description The success envelope as documented in the OpenAPI document. */
+        Envelope_ProvisionedResource: {
+            /** @description A new resource with its key and secret, shown this once. */
+            data: {
+                allowedOrigins: string[];
+                apiKey: string;
+                apiSecret: string;
+                /** Format: date-time */
+                createdAt: string;
+                resourceId: string;
+                tokenIssuance: components["schemas"]["TokenIssuance"];
+            };
+            /** @description Always `true`. */
+            success: boolean;
+        };
+        /** @description The success envelope as documented in the OpenAPI document. */
+        Envelope_ReadState: {
+            /** @description The caller's read state after marking. */
+            data: {
+                conversationId: string;
+                /** Format: int64 */
+                lastReadSeq: number;
+                /** Format: int64 */
+                unreadCount: number;
+            };
+            /** @description Always `true`. */
+            success: boolean;
+        };
+        /** @description The success envelope as documented in the OpenAPI document. */
+        Envelope_RevokedTokens: {
+            /** @description When a user's tokens were revoked. */
+            data: {
+                /** Format: date-time */
+                revokedAt: string;
+                userId: string;
+            };
+            /** @description Always `true`. */
+            success: boolean;
+        };
+        /** @description The success envelope as documented in the OpenAPI document. */
+        Envelope_RotatedKeys: {
+            /** @description New credentials of a resource. */
+            data: {
+                apiKey: string;
+                apiSecret: string;
+                resourceId: string;
+            };
+            /** @description Always `true`. */
+            success: boolean;
+        };
+        /** @description The success envelope as documented in the OpenAPI document. */
+        Envelope_Stats: {
+            /** @description `GET /admin-panel/stats`. */
+            data: {
+                /**
+                 * Format: int64
+                 * @description Users who sent a message in the last 24 hours.
+                 */
+                activeUsersLast24h: number;
+                /** Format: int64 */
+                closedTickets: number;
+                /**
+                 * Format: int64
+                 * @description Messages sent in the last 24 hours, counted in five-minute buckets.
+                 */
+                messagesLast24h: number;
+                /** Format: int64 */
+                openTickets: number;
+                /** Format: int64 */
+                p2pConversations: number;
+                /** Format: int64 */
+                pendingTickets: number;
+                /** Format: int64 */
+                resolvedTickets: number;
+                /** Format: int64 */
+                supportTickets: number;
+                /** Format: int64 */
+                totalConversations: number;
+                /** Format: int64 */
+                totalMessages: number;
+                /** Format: int64 */
+                totalUsers: number;
+                /**
+                 * Format: int64
+                 * @description Unread messages over every conversation and side (a ticket's staff side counts once).
+                 */
+                unreadMessages: number;
+            };
+            /** @description Always `true`. */
+            success: boolean;
+        };
+        /** @description The success envelope as documented in the OpenAPI document. */
+        Envelope_TicketView: {
+            /** @description A support ticket. */
+            data: {
+                assigneeId?: string | null;
+                category?: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                /** @description The customer who opened it. */
+                createdBy: string;
+                id: string;
+                lastMessage?: null | components["schemas"]["Message"];
+                /** Format: date-time */
+                lastMessageAt?: string | null;
+                /**
+                 * Format: int64
+                 * @description The caller's side's read watermark.
+                 */
+                lastReadSeq: number;
+                /** Format: int64 */
+                lastSeq: number;
+                /** Format: int64 */
+                messageCount: number;
+                priority: components["schemas"]["Priority"];
+                status: components["schemas"]["Status"];
+                subject: string;
+                /** @description Always `support`. */
+                type: string;
+                /**
+                 * Format: int64
+                 * @description Unread messages of the caller's side (the customer's, or the staff's as a whole).
+                 */
+                unreadCount: number;
+                /** Format: date-time */
+                updatedAt: string;
+            };
+            /** @description Always `true`. */
+            success: boolean;
+        };
+        /** @description The success envelope as documented in the OpenAPI document. */
+        Envelope_UnreadCount: {
+            /** @description The caller's unread count. */
+            data: {
+                conversationId: string;
+                /** Format: int64 */
+                lastReadSeq: number;
+                /** Format: int64 */
+                lastSeq: number;
+                /** Format: int64 */
+                unreadCount: number;
+            };
+            /** @description Always `true`. */
+            success: boolean;
+        };
+        /** @description The success envelope as documented in the OpenAPI document. */
+        Envelope_User: {
+            /** @description A user as stored. */
+            data: {
+                /** Format: date-time */
+                createdAt: string;
+                email: string;
+                id: string;
+                permissions: components["schemas"]["Permissions"];
+                resourceId: string;
+                role: components["schemas"]["Role"];
+                /** Format: date-time */
+                updatedAt: string;
+                username: string;
+            };
+            /** @description Always `true`. */
+            success: boolean;
+        };
+        /** @description The error envelope, as documented in the OpenAPI document. */
+        ErrorBody: {
+            /** @description For programs: a stable snake_case reason. */
+            code: string;
+            /** @description For people: what went wrong. */
+            message: string;
+            /** @description Always `false`. */
+            success: boolean;
+        };
+        /** @description `{"upToSeq": n}` or `{"messageId": ...}`, or nothing (everything). */
+        MarkRead: {
+            messageId?: string | null;
+            /** Format: int64 */
+            upToSeq?: number | null;
+        };
+        /** @description A message as clients see it. */
+        Message: {
+            content: components["schemas"]["Content"];
+            conversationId: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            deletedAt?: string | null;
+            /** Format: date-time */
+            editedAt?: string | null;
+            id: string;
+            /** @description Whether the other side has read it. */
+            isRead: boolean;
+            /** @description Support tickets only: whether the sender answered for the staff. */
+            isStaff?: boolean | null;
+            senderId: string;
+            /**
+             * Format: int64
+             * @description Position in the conversation: 1, 2, 3, ... without gaps.
+             */
+            seq: number;
+        };
+        /** @description Everything the caller has not read: one request to resynchronise a client's badges. */
+        MyUnread: {
+            /**
+             * @description P2P conversations with unread messages, newest activity first, as `GET
+             *     .../unread-count` answers each.
+             */
+            conversations: components["schemas"]["UnreadCount"][];
+            /**
+             * Format: int64
+             * @description Unread messages over all P2P conversations.
+             */
+            conversationsTotal: number;
+            /**
+             * @description Tickets with unread messages on the caller's side (their own as the customer; every
+             *     ticket of the resource for staff and above), newest activity first.
+             */
+            tickets: components["schemas"]["UnreadCount"][];
+            /**
+             * Format: int64
+             * @description Unread messages over all tickets.
+             */
+            ticketsTotal: number;
+            /**
+             * Format: int64
+             * @description `conversations` plus `tickets` totals.
+             */
+            total: number;
+        };
+        /** @description A P2P conversation. */
+        P2pConversationView: {
+            /** Format: date-time */
+            createdAt: string;
+            id: string;
+            lastMessage?: null | components["schemas"]["Message"];
+            /** Format: date-time */
+            lastMessageAt?: string | null;
+            /**
+             * Format: int64
+             * @description The caller's read watermark (`null` for a moderator who is not a participant).
+             */
+            lastReadSeq?: number | null;
+            /** Format: int64 */
+            lastSeq: number;
+            /** Format: int64 */
+            messageCount: number;
+            participantOne: string;
+            participantTwo: string;
+            status: components["schemas"]["Status"];
+            /** @description Always `p2p`. */
+            type: string;
+            /** Format: int64 */
+            unreadCountP1: number;
+            /** Format: int64 */
+            unreadCountP2: number;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        /** @description The five permission flags; every role starts with all of them true. */
+        Permissions: {
+            canArchiveConversation: boolean;
+            canDeleteMessage: boolean;
+            canEditMessage: boolean;
+            canReceiveMessage: boolean;
+            canSendMessage: boolean;
+        };
+        /** @description Some of the flags, as a request gives them; the rest keep their current value. */
+        PermissionsPatch: {
+            canArchiveConversation?: boolean | null;
+            canDeleteMessage?: boolean | null;
+            canEditMessage?: boolean | null;
+            canReceiveMessage?: boolean | null;
+            canSendMessage?: boolean | null;
+        };
+        /** @description Whether a user is connected. */
+        PresenceView: {
+            /**
+             * Format: date-time
+             * @description When they were last connected (`null` if never).
+             */
+            lastSeenAt?: string | null;
+            online: boolean;
+            userId: string;
+        };
+        /** @enum {string} */
+        Priority: "low" | "medium" | "high";
+        /** @description A new resource with its key and secret, shown this once. */
+        ProvisionedResource: {
+            allowedOrigins: string[];
+            apiKey: string;
+            apiSecret: string;
+            /** Format: date-time */
+            createdAt: string;
+            resourceId: string;
+            tokenIssuance: components["schemas"]["TokenIssuance"];
+        };
+        /** @description The caller's read state after marking. */
+        ReadState: {
+            conversationId: string;
+            /** Format: int64 */
+            lastReadSeq: number;
+            /** Format: int64 */
+            unreadCount: number;
+        };
+        /** @description When a user's tokens were revoked. */
+        RevokedTokens: {
+            /** Format: date-time */
+            revokedAt: string;
+            userId: string;
+        };
+        /**
+         * @description Roles, weakest first so that `Ord` reads as "at least as strong as".
+         * @enum {string}
+         */
+        Role: "user" | "staff" | "moderator" | "admin" | "superadmin";
+        /** @description New credentials of a resource. */
+        RotatedKeys: {
+            apiKey: string;
+            apiSecret: string;
+            resourceId: string;
+        };
+        /** @description `{"content": {"text": ...}, "clientMessageId"?: ...}`. */
+        SendMessage: {
+            /** @description Makes retries safe: a second send with the same id returns the first message (200). */
+            clientMessageId?: string | null;
+            content: components["schemas"]["ContentInput"];
+        };
+        /** @description `GET /admin-panel/stats`. */
+        Stats: {
+            /**
+             * Format: int64
+             * @description Users who sent a message in the last 24 hours.
+             */
+            activeUsersLast24h: number;
+            /** Format: int64 */
+            closedTickets: number;
+            /**
+             * Format: int64
+             * @description Messages sent in the last 24 hours, counted in five-minute buckets.
+             */
+            messagesLast24h: number;
+            /** Format: int64 */
+            openTickets: number;
+            /** Format: int64 */
+            p2pConversations: number;
+            /** Format: int64 */
+            pendingTickets: number;
+            /** Format: int64 */
+            resolvedTickets: number;
+            /** Format: int64 */
+            supportTickets: number;
+            /** Format: int64 */
+            totalConversations: number;
+            /** Format: int64 */
+            totalMessages: number;
+            /** Format: int64 */
+            totalUsers: number;
+            /**
+             * Format: int64
+             * @description Unread messages over every conversation and side (a ticket's staff side counts once).
+             */
+            unreadMessages: number;
+        };
+        /**
+         * @description Status of a conversation: `active`/`archived` for P2P, `open`/`pending`/`resolved`/`closed`
+         *     for tickets.
+         * @enum {string}
+         */
+        Status: "active" | "archived" | "open" | "pending" | "resolved" | "closed";
+        /** @description A support ticket. */
+        TicketView: {
+            assigneeId?: string | null;
+            category?: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description The customer who opened it. */
+            createdBy: string;
+            id: string;
+            lastMessage?: null | components["schemas"]["Message"];
+            /** Format: date-time */
+            lastMessageAt?: string | null;
+            /**
+             * Format: int64
+             * @description The caller's side's read watermark.
+             */
+            lastReadSeq: number;
+            /** Format: int64 */
+            lastSeq: number;
+            /** Format: int64 */
+            messageCount: number;
+            priority: components["schemas"]["Priority"];
+            status: components["schemas"]["Status"];
+            subject: string;
+            /** @description Always `support`. */
+            type: string;
+            /**
+             * Format: int64
+             * @description Unread messages of the caller's side (the customer's, or the staff's as a whole).
+             */
+            unreadCount: number;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        /**
+         * @description Who may create users and issue chat tokens (contract §2).
+         * @enum {string}
+         */
+        TokenIssuance: "open" | "secret";
+        TokenUser: {
+            id: string;
+            role: components["schemas"]["Role"];
+            username: string;
+        };
+        /** @description The caller's unread count. */
+        UnreadCount: {
+            conversationId: string;
+            /** Format: int64 */
+            lastReadSeq: number;
+            /** Format: int64 */
+            lastSeq: number;
+            /** Format: int64 */
+            unreadCount: number;
+        };
+        /** @description Fields to change; absent fields stay. `category` and `assigneeId` take `null` to clear. */
+        UpdateTicket: {
+            /** @description An elevated user of the resource, or `null` to unassign. */
+            assigneeId?: string | null;
+            category?: string | null;
+            priority?: null | components["schemas"]["Priority"];
+            status?: null | components["schemas"]["Status"];
+        };
+        /** @description `PATCH /users/:id` body. */
+        UpdateUser: {
+            permissions?: null | components["schemas"]["PermissionsPatch"];
+            role?: null | components["schemas"]["Role"];
+        };
+        /** @description A user as stored. */
+        User: {
+            /** Format: date-time */
+            createdAt: string;
+            email: string;
+            id: string;
+            permissions: components["schemas"]["Permissions"];
+            resourceId: string;
+            role: components["schemas"]["Role"];
+            /** Format: date-time */
+            updatedAt: string;
+            username: string;
+        };
+    };
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    get_admin_panel_conversations: {
+        parameters: {
+            query?: {
+                limit?: number;
+                page?: number;
+                status?: components["schemas"]["Status"];
+                /** @description `p2p` or `support`. */
+                type?: string;
+                /** @description Only conversations this user takes part in. */
+                userId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_Page_ConversationView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    stats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_Stats"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    user_conversations: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1..=100 (default 20). */
+                limit?: number;
+                /** @description 1-based page number (default 1). */
+                page?: number;
+            };
+            header?: never;
+            path: {
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_Page_ConversationView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_p2p_conversations: {
+        parameters: {
+            query?: {
+                limit?: number;
+                page?: number;
+                /** @description `active` or `archived`. */
+                status?: components["schemas"]["Status"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_Page_P2pConversationView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_conversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateConversation"];
+            };
+        };
+        responses: {
+            /** @description the pair's existing conversation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_P2pConversationView"];
+                };
+            };
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_P2pConversationView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the other user may not receive messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_conversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_P2pConversationView"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    archive: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_P2pConversationView"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_p2p_conversations_id_mark_as_read: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description optional */
+        requestBody?: {
+            content: {
+                "application/json": null | components["schemas"]["MarkRead"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_ReadState"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_p2p_conversations_id_messages: {
+        parameters: {
+            query?: {
+                /** @description Messages newer than this message id. */
+                after?: string;
+                /** @description Messages with a seq above this one (catch-up after a gap or a reconnect). */
+                afterSeq?: number;
+                /** @description Messages older than this message id. */
+                before?: string;
+                /** @description 1..=100, default 50. */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_CursorPage_Message"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_p2p_conversations_id_messages: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SendMessage"];
+            };
+        };
+        responses: {
+            /** @description repeat of an earlier clientMessageId */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_Message"];
+                };
+            };
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_Message"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description archived, or a permission is missing */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_message: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                messageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_Message"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    edit_message: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                messageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EditMessage"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_Message"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    unarchive: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_P2pConversationView"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_p2p_conversations_id_unread_count: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_UnreadCount"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_resource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateResource"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_ProvisionedResource"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description operator API off (no operator key configured) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    rotate_keys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                resourceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_RotatedKeys"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_tickets: {
+        parameters: {
+            query?: {
+                assigneeId?: string;
+                category?: string;
+                limit?: number;
+                page?: number;
+                priority?: components["schemas"]["Priority"];
+                /** @description `open`, `pending`, `resolved` or `closed`. */
+                status?: components["schemas"]["Status"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_Page_TicketView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_ticket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTicket"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_TicketView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_ticket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_TicketView"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_ticket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateTicket"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_TicketView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_support_conversations_id_mark_as_read: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description optional */
+        requestBody?: {
+            content: {
+                "application/json": null | components["schemas"]["MarkRead"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_ReadState"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_support_conversations_id_messages: {
+        parameters: {
+            query?: {
+                /** @description Messages newer than this message id. */
+                after?: string;
+                /** @description Messages with a seq above this one (catch-up after a gap or a reconnect). */
+                afterSeq?: number;
+                /** @description Messages older than this message id. */
+                before?: string;
+                /** @description 1..=100, default 50. */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_CursorPage_Message"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_support_conversations_id_messages: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SendMessage"];
+            };
+        };
+        responses: {
+            /** @description repeat of an earlier clientMessageId */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_Message"];
+                };
+            };
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_Message"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_support_conversations_id_unread_count: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_UnreadCount"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_users: {
+        parameters: {
+            query?: {
+                limit?: number;
+                page?: number;
+                /** @description Case-insensitive part of the username or email (1..100 characters). */
+                q?: string;
+                role?: components["schemas"]["Role"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_Page_User"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_user: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateUser"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_User"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_user: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the user (public fields only for plain users looking at others) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_User"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_user: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateUser"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_User"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_presence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_PresenceView"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    revoke_tokens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_RevokedTokens"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    issue_chat_token: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChatTokenRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_ChatToken"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_me: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_User"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    my_unread: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_MyUnread"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    connect: {
+        parameters: {
+            query?: {
+                /** @description The resource's API key (or the `x-api-key` header). */
+                apiKey?: string;
+                /** @description The chat token. */
+                token?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description switching to the WebSocket protocol */
+            101: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description not a WebSocket handshake */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+}
