@@ -5,7 +5,8 @@ Starts `chatcloud serve` (the debug build) on a free port and a database of its 
 resource through the operator API and users, a conversation, a message and a ticket through the
 API, then runs schemathesis twice, with a plain user's and with an admin's credentials, with the
 path parameters pointed at those real ids. Fails on any 5xx, response that violates its schema,
-undocumented status or wrong content type.
+undocumented status or wrong content type, and on data that violates the document's constraints
+(bounds, patterns, lengths) yet is accepted.
 
     api_fuzz.py BINARY DATABASE_URL [--max-examples N]
 """
@@ -29,6 +30,7 @@ CHECKS = ",".join(
         "status_code_conformance",
         "content_type_conformance",
         "response_schema_conformance",
+        "negative_data_rejection",
     ]
 )
 

@@ -214,6 +214,7 @@ fn success_description(status: &str) -> &'static str {
 /// route; the server checks them all alike).
 fn constrain_parameter(parameter: &mut Value) {
     let name = parameter["name"].as_str().unwrap_or_default().to_owned();
+    let in_path = parameter["in"] == "path";
     let Some(schema) = parameter.get_mut("schema").and_then(Value::as_object_mut) else {
         return;
     };
@@ -223,16 +224,18 @@ fn constrain_parameter(parameter: &mut Value) {
             schema.insert("type".to_owned(), json!(kind));
         }
     }
+    // A path id that is not an id is answered 404; a query filter (`userId`, `assigneeId`,
+    // `category`) that matches nothing simply finds nothing, so it gets no pattern.
     let constraints = match name.as_str() {
-        "id" | "messageId" | "userId" | "before" | "after" | "assigneeId" => {
-            json!({"pattern": ID_PATTERN})
-        }
+        "id" | "messageId" | "userId" if in_path => json!({"pattern": ID_PATTERN}),
+        "before" | "after" => json!({"pattern": ID_PATTERN}),
         "resourceId" => json!({"pattern": "^[A-Za-z0-9._:-]{1,100}$"}),
         "page" => json!({"minimum": 1, "maximum": 1_000_000}),
         "limit" => json!({"minimum": 1, "maximum": 100}),
         "afterSeq" => json!({"minimum": 0}),
-        "q" => json!({"minLength": 1, "maxLength": 100}),
-        "token" | "apiKey" | "category" => json!({"minLength": 1}),
+        // Empty means no search.
+        "q" => json!({"maxLength": 100}),
+        "token" | "apiKey" => json!({"minLength": 1}),
         _ => json!({}),
     };
     if let Value::Object(constraints) = constraints {
