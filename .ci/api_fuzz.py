@@ -177,6 +177,9 @@ def config_file(ids, directory):
                                                  "path.messageId": ids["message"],
                                                  "body.messageId": ids["message"]}),
         ("^/api/v1/support/conversations/\\{id\\}", {"path.id": ids["ticket"]}),
+        # Presence is visible to conversation partners: Bob's, for Alice (the first rule that
+        # matches applies).
+        ("^/api/v1/users/\\{id\\}/presence$", {"path.id": bob}),
         ("^/api/v1/users/\\{id\\}", {"path.id": carol}),
         ("^/api/v1/admin-panel/users/\\{userId\\}", {"path.userId": carol}),
         ("^/api/v1/resources/\\{resourceId\\}", {"path.resourceId": ids["resource_id"]}),
