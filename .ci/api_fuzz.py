@@ -30,6 +30,7 @@ CHECKS = ",".join(
         "status_code_conformance",
         "content_type_conformance",
         "response_schema_conformance",
+        "response_headers_conformance",
         "negative_data_rejection",
     ]
 )

@@ -93,19 +93,38 @@ pub fn finish(openapi: utoipa::openapi::OpenApi) -> Value {
     document
 }
 
+/// The headers every API response may carry (the rate-limit ones on budgeted requests).
+fn common_headers() -> Value {
+    let header = |name: &str| json!({"$ref": format!("#/components/headers/{name}")});
+    json!({
+        "x-request-id": header("RequestId"),
+        "x-ratelimit-limit": header("RateLimitLimit"),
+        "x-ratelimit-remaining": header("RateLimitRemaining"),
+        "x-ratelimit-reset": header("RateLimitReset"),
+    })
+}
+
 fn add_shared_responses(document: &mut Value) {
-    let retry_after = json!({
-        "description": "Seconds to wait before retrying.",
-        "schema": {"type": "integer", "minimum": 0}
+    let integer = |description: &str| json!({"description": description, "schema": {"type": "integer", "minimum": 0}});
+    document["components"]["headers"] = json!({
+        "RequestId": {
+            "description": "The request's id, as in the server's logs (a client-sent one of 1..128 printable ASCII characters is kept).",
+            "schema": {"type": "string"}
+        },
+        "RateLimitLimit": integer("Requests allowed per window in the budget this request was counted against."),
+        "RateLimitRemaining": integer("Requests left in that window."),
+        "RateLimitReset": integer("Unix time (seconds) when the window resets."),
+        "RetryAfter": integer("Seconds to wait before retrying."),
     });
     let mut responses = Map::new();
     for (status, name, description) in ERRORS {
         let mut response = json!({
             "description": description,
+            "headers": common_headers(),
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
         });
         if status == "429" || status == "503" {
-            response["headers"] = json!({"Retry-After": retry_after.clone()});
+            response["headers"]["Retry-After"] = json!({"$ref": "#/components/headers/RetryAfter"});
         }
         responses.insert(name.to_owned(), response);
     }
@@ -159,6 +178,9 @@ fn complete_operation(path: &str, operation: &mut Map<String, Value>) {
         return;
     };
     for (status, response) in responses.iter_mut() {
+        if response.get("$ref").is_none() && response.get("headers").is_none() {
+            response["headers"] = common_headers();
+        }
         let undescribed = response
             .get("description")
             .and_then(Value::as_str)

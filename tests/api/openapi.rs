@@ -65,6 +65,12 @@ async fn every_operation_has_a_unique_id_a_summary_and_every_error_status() {
                     .as_str()
                     .is_some_and(|r| r.starts_with("#/components/responses/"));
             assert!(described, "{name} {status}: no description");
+            if response.get("$ref").is_none() {
+                assert!(
+                    response["headers"].get("x-request-id").is_some(),
+                    "{name} {status}: x-request-id undocumented"
+                );
+            }
         }
         for status in ["429", "500", "503"] {
             assert!(responses.contains_key(status), "{name}: no {status}");
@@ -81,11 +87,12 @@ async fn every_operation_has_a_unique_id_a_summary_and_every_error_status() {
         .as_object()
         .expect("shared responses")
     {
+        let response = &document["components"]["responses"][name];
         assert!(
-            document["components"]["responses"][name]["content"]["application/json"]["schema"]
-                ["$ref"]
+            response["content"]["application/json"]["schema"]["$ref"]
                 == "#/components/schemas/ErrorBody"
         );
+        assert!(response["headers"].get("x-ratelimit-remaining").is_some());
     }
 }
 
