@@ -40,6 +40,8 @@ async fn main() -> anyhow::Result<()> {
         .unwrap_or_else(|| format!("sqlite://{}", dir.path().join("bench.db").display()));
     let config = Config {
         bind: "127.0.0.1:0".parse()?,
+        metrics_bind: None,
+        metrics_token: None,
         database: DatabaseConfig {
             url: url.clone(),
             sqlite_sync: SqliteSync::Full,

@@ -37,6 +37,10 @@ pub struct Shared {
     pub jwt: Arc<JwtKeys>,
     pub operator_key: Option<Arc<str>>,
     pub metrics: Arc<Metrics>,
+    /// The bearer token `/metrics` requires, if any.
+    pub metrics_token: Option<Arc<str>>,
+    /// `/metrics` has a listener of its own and is not on the API's.
+    pub metrics_separate: bool,
     pub limits: Arc<Limits>,
     pub request_time_limit: Duration,
     pub hub: Arc<Hub>,
@@ -66,11 +70,14 @@ impl AppState {
         };
         let hub = Arc::new(Hub::new(config.ws_max_connections));
         let bus = Bus::connect(Arc::clone(&hub), &store, config.nats_url.as_deref()).await?;
+        let metrics = Arc::new(Metrics::new(&hub, &bus, &store));
         Ok(AppState(Arc::new(Shared {
             store,
             jwt: Arc::new(JwtKeys::new(&jwt_secret)),
             operator_key: config.operator_key.as_deref().map(Arc::from),
-            metrics: Arc::new(Metrics::default()),
+            metrics,
+            metrics_token: config.metrics_token.as_deref().map(Arc::from),
+            metrics_separate: config.metrics_bind.is_some(),
             limits: Arc::new(Limits::new(config)),
             request_time_limit: Duration::from_secs(config.request_timeout_secs.max(1)),
             bus,
@@ -103,6 +110,13 @@ fn check_secrets(config: &Config) -> anyhow::Result<()> {
             MIN_JWT_SECRET_BYTES
         );
     }
+    if let Some(token) = &config.metrics_token {
+        anyhow::ensure!(
+            !token.trim().is_empty(),
+            "CHATCLOUD_METRICS_TOKEN (--metrics-token) is empty; set it to a long random value \
+             (e.g. the output of `openssl rand -hex 32`), or unset it to serve /metrics without one"
+        );
+    }
     if let Some(key) = &config.operator_key {
         anyhow::ensure!(
             !key.trim().is_empty(),
@@ -126,6 +140,23 @@ pub async fn serve(
     let sessions = state.sessions.clone();
     let router = http::router(state);
     server::run(listener, router, timeouts, stopping, sessions, shutdown).await;
+}
+
+/// Serves `/metrics` alone on `listener` (`CHATCLOUD_METRICS_BIND`) until the API server
+/// begins to shut down.
+pub async fn serve_metrics(listener: TcpListener, state: AppState) {
+    let timeouts = state.timeouts;
+    let shutdown = state.shutdown.clone().cancelled_owned();
+    let router = http::metrics_router(state);
+    server::run(
+        listener,
+        router,
+        timeouts,
+        CancellationToken::new(),
+        TaskTracker::new(),
+        shutdown,
+    )
+    .await;
 }
 
 /// Drops expired activity buckets every ten minutes (they only serve "the last 24 hours").

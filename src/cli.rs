@@ -23,6 +23,21 @@ use crate::tenants::{self, CreateResource, ProvisionedResource};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Log lines as text (colour only at a terminal) or as JSON objects, one a line.
+    #[arg(
+        long,
+        global = true,
+        env = "CHATCLOUD_LOG_FORMAT",
+        value_enum,
+        default_value_t = LogFormat::Text
+    )]
+    log_format: LogFormat,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Subcommand)]
@@ -56,14 +71,18 @@ enum ResourceCommand {
 /// Parses the command line and runs the command.
 pub fn run() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
+    let logs = tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
         )
-        .with_writer(std::io::stderr)
+        .with_writer(std::io::stderr);
+    match cli.log_format {
         // Colour codes only for a person at a terminal, never into files or log collectors.
-        .with_ansi(std::io::stderr().is_terminal())
-        .init();
+        LogFormat::Text => logs.with_ansi(std::io::stderr().is_terminal()).init(),
+        // One object a line; the request span's fields (route, request id, resource, user, error
+        // code) are in `span`.
+        LogFormat::Json => logs.json().with_ansi(false).init(),
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -113,6 +132,13 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let listener = TcpListener::bind(config.bind)
         .await
         .with_context(|| format!("binding {}", config.bind))?;
+    if let Some(address) = config.metrics_bind {
+        let metrics = TcpListener::bind(address)
+            .await
+            .with_context(|| format!("binding {address} for /metrics"))?;
+        println!("Metrics listening on http://{}", metrics.local_addr()?);
+        tokio::spawn(app::serve_metrics(metrics, state.clone()));
+    }
     println!("ChatCloud listening on http://{}", listener.local_addr()?);
     app::serve(listener, state, shutdown_signal()).await;
     Ok(())

@@ -13,6 +13,14 @@ pub struct Config {
     #[arg(long, env = "CHATCLOUD_BIND", default_value = "127.0.0.1:8080")]
     pub bind: SocketAddr,
 
+    /// Serve `/metrics` on this address, with a listener of its own, and not on `bind`.
+    #[arg(long, env = "CHATCLOUD_METRICS_BIND")]
+    pub metrics_bind: Option<SocketAddr>,
+
+    /// Require `Authorization: Bearer <token>` on `/metrics`.
+    #[arg(long, env = "CHATCLOUD_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
+
     #[command(flatten)]
     pub database: DatabaseConfig,
 

@@ -14,19 +14,19 @@ pub enum AppError {
     #[error("{message}")]
     BadRequest {
         message: Cow<'static, str>,
-        code: &'static str,
+        code: ErrorCode,
     },
     /// 401: missing, invalid or expired credentials.
     #[error("{message}")]
     Unauthorized {
         message: &'static str,
-        code: &'static str,
+        code: ErrorCode,
     },
     /// 403: authenticated, but not allowed.
     #[error("{message}")]
     Forbidden {
         message: Cow<'static, str>,
-        code: &'static str,
+        code: ErrorCode,
     },
     /// 404: unknown, in another resource, or not visible to the caller.
     #[error("{0} not found")]
@@ -71,32 +71,32 @@ impl AppError {
     pub fn bad_request(message: impl Into<Cow<'static, str>>) -> Self {
         AppError::BadRequest {
             message: message.into(),
-            code: "invalid_body",
+            code: ErrorCode::InvalidBody,
         }
     }
 
     pub fn invalid_query(message: impl Into<Cow<'static, str>>) -> Self {
         AppError::BadRequest {
             message: message.into(),
-            code: "invalid_query",
+            code: ErrorCode::InvalidQuery,
         }
     }
 
     pub fn forbidden(message: impl Into<Cow<'static, str>>) -> Self {
         AppError::Forbidden {
             message: message.into(),
-            code: "forbidden",
+            code: ErrorCode::Forbidden,
         }
     }
 
     pub fn secret_required(message: &'static str) -> Self {
         AppError::Forbidden {
             message: message.into(),
-            code: "secret_required",
+            code: ErrorCode::SecretRequired,
         }
     }
 
-    pub fn unauthorized(message: &'static str, code: &'static str) -> Self {
+    pub fn unauthorized(message: &'static str, code: ErrorCode) -> Self {
         AppError::Unauthorized { message, code }
     }
 
@@ -124,31 +124,136 @@ impl AppError {
         }
     }
 
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
             AppError::BadRequest { code, .. }
             | AppError::Unauthorized { code, .. }
-            | AppError::Forbidden { code, .. } => code,
-            AppError::NotFound(_) => "not_found",
-            AppError::MethodNotAllowed => "method_not_allowed",
-            AppError::Conflict(_) => "conflict",
-            AppError::PayloadTooLarge => "payload_too_large",
-            AppError::UriTooLong => "uri_too_long",
-            AppError::HeadersTooLarge => "headers_too_large",
-            AppError::RateLimited { .. } => "rate_limited",
-            AppError::Timeout => "timeout",
-            AppError::Overloaded => "overloaded",
-            AppError::StorageFull => "storage_full",
-            AppError::StorageUnavailable(_) => "storage_unavailable",
-            AppError::Internal(_) => "internal_error",
+            | AppError::Forbidden { code, .. } => *code,
+            AppError::NotFound(_) => ErrorCode::NotFound,
+            AppError::MethodNotAllowed => ErrorCode::MethodNotAllowed,
+            AppError::Conflict(_) => ErrorCode::Conflict,
+            AppError::PayloadTooLarge => ErrorCode::PayloadTooLarge,
+            AppError::UriTooLong => ErrorCode::UriTooLong,
+            AppError::HeadersTooLarge => ErrorCode::HeadersTooLarge,
+            AppError::RateLimited { .. } => ErrorCode::RateLimited,
+            AppError::Timeout => ErrorCode::Timeout,
+            AppError::Overloaded => ErrorCode::Overloaded,
+            AppError::StorageFull => ErrorCode::StorageFull,
+            AppError::StorageUnavailable(_) => ErrorCode::StorageUnavailable,
+            AppError::Internal(_) => ErrorCode::InternalError,
         }
     }
 }
 
-/// The `code` of an error response, left in its extensions for the middleware (CORS leaves
-/// `Access-Control-Allow-Origin` off a refused origin's response).
-#[derive(Debug, Clone, Copy)]
-pub struct ErrorCode(pub &'static str);
+/// The stable, machine-readable reason of an error (`code` in the envelope; contract §1). The
+/// OpenAPI document's enum is derived from this type, so the two cannot drift. A response's
+/// code is also left in its extensions for the middleware (CORS leaves
+/// `Access-Control-Allow-Origin` off a refused origin's response; the request log records it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// 400: bad JSON, a body that is not an object, wrong types, failed validation, a NUL.
+    InvalidBody,
+    /// 400: a malformed or out-of-range query parameter.
+    InvalidQuery,
+    /// 400: an undecodable path parameter.
+    InvalidPath,
+    /// 400: a history cursor of another conversation.
+    InvalidCursor,
+    /// 400: editing a deleted message.
+    MessageDeleted,
+    /// 400: the WebSocket route was called without an upgrade.
+    WebsocketRequired,
+    /// 401: no `x-api-key`.
+    MissingApiKey,
+    /// 401: an unknown `x-api-key`.
+    InvalidApiKey,
+    /// 401: no chat token.
+    MissingToken,
+    /// 401: a bad, foreign-resource or revoked chat token.
+    InvalidToken,
+    /// 401: an expired chat token.
+    TokenExpired,
+    /// 401: operator API without `x-operator-key`.
+    MissingOperatorKey,
+    /// 401: a wrong `x-operator-key`.
+    InvalidOperatorKey,
+    /// 403: the action needs `x-api-secret` (or an admin's token), or the secret is wrong.
+    SecretRequired,
+    /// 403: a body `resourceId` that is not the API key's resource.
+    ResourceMismatch,
+    /// 403: a browser origin the resource does not allow.
+    OriginNotAllowed,
+    /// 403: authenticated, not allowed.
+    Forbidden,
+    /// 404: unknown route or id, or not visible to the caller.
+    NotFound,
+    /// 405: known route, wrong method.
+    MethodNotAllowed,
+    /// 409: a duplicate.
+    Conflict,
+    /// 413: body over the limit.
+    PayloadTooLarge,
+    /// 414: request target over 8 KiB.
+    UriTooLong,
+    /// 429: over a rate limit.
+    RateLimited,
+    /// 431: header section over 32 KiB.
+    HeadersTooLarge,
+    /// 500: an unexpected failure, logged with the request id.
+    InternalError,
+    /// 503: the request took longer than the time limit.
+    Timeout,
+    /// 503: too many requests are waiting for the database.
+    Overloaded,
+    /// 503: the database's disk is full.
+    StorageFull,
+    /// 503: the database failed.
+    StorageUnavailable,
+}
+
+impl ErrorCode {
+    /// The code as it appears in the envelope.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::InvalidBody => "invalid_body",
+            ErrorCode::InvalidQuery => "invalid_query",
+            ErrorCode::InvalidPath => "invalid_path",
+            ErrorCode::InvalidCursor => "invalid_cursor",
+            ErrorCode::MessageDeleted => "message_deleted",
+            ErrorCode::WebsocketRequired => "websocket_required",
+            ErrorCode::MissingApiKey => "missing_api_key",
+            ErrorCode::InvalidApiKey => "invalid_api_key",
+            ErrorCode::MissingToken => "missing_token",
+            ErrorCode::InvalidToken => "invalid_token",
+            ErrorCode::TokenExpired => "token_expired",
+            ErrorCode::MissingOperatorKey => "missing_operator_key",
+            ErrorCode::InvalidOperatorKey => "invalid_operator_key",
+            ErrorCode::SecretRequired => "secret_required",
+            ErrorCode::ResourceMismatch => "resource_mismatch",
+            ErrorCode::OriginNotAllowed => "origin_not_allowed",
+            ErrorCode::Forbidden => "forbidden",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::MethodNotAllowed => "method_not_allowed",
+            ErrorCode::Conflict => "conflict",
+            ErrorCode::PayloadTooLarge => "payload_too_large",
+            ErrorCode::UriTooLong => "uri_too_long",
+            ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::HeadersTooLarge => "headers_too_large",
+            ErrorCode::InternalError => "internal_error",
+            ErrorCode::Timeout => "timeout",
+            ErrorCode::Overloaded => "overloaded",
+            ErrorCode::StorageFull => "storage_full",
+            ErrorCode::StorageUnavailable => "storage_unavailable",
+        }
+    }
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 
 /// The error envelope, as documented in the OpenAPI document.
 #[derive(Debug, Serialize, ToSchema)]
@@ -158,7 +263,7 @@ pub struct ErrorBody {
     /// For people: what went wrong.
     pub message: String,
     /// For programs: a stable snake_case reason.
-    pub code: &'static str,
+    pub code: ErrorCode,
 }
 
 impl IntoResponse for AppError {
@@ -174,7 +279,7 @@ impl IntoResponse for AppError {
             code: self.code(),
         };
         let mut response = (self.status(), axum::Json(body)).into_response();
-        response.extensions_mut().insert(ErrorCode(self.code()));
+        response.extensions_mut().insert(self.code());
         let retry_after = match self {
             AppError::RateLimited { retry_after } => Some(retry_after),
             AppError::Overloaded => Some(1),

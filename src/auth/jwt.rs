@@ -6,7 +6,7 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::id::new_id;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 
 /// Tokens live 30 days.
 pub const TOKEN_TTL_SECONDS: i64 = 30 * 24 * 60 * 60;
@@ -73,9 +73,9 @@ impl JwtKeys {
             .map(|data| data.claims)
             .map_err(|error| match error.kind() {
                 ErrorKind::ExpiredSignature => {
-                    AppError::unauthorized("chat token has expired", "token_expired")
+                    AppError::unauthorized("chat token has expired", ErrorCode::TokenExpired)
                 }
-                _ => AppError::unauthorized("chat token is invalid", "invalid_token"),
+                _ => AppError::unauthorized("chat token is invalid", ErrorCode::InvalidToken),
             })
     }
 }
@@ -107,12 +107,12 @@ mod tests {
         let (foreign, _) = JwtKeys::new("other").issue("u1", "site.com", 0, now())?;
         assert_eq!(
             keys.verify(&foreign).err().map(|e| e.code()),
-            Some("invalid_token")
+            Some(ErrorCode::InvalidToken)
         );
         let (old, _) = keys.issue("u1", "site.com", 0, now() - TOKEN_TTL_SECONDS - 10)?;
         assert_eq!(
             keys.verify(&old).err().map(|e| e.code()),
-            Some("token_expired")
+            Some(ErrorCode::TokenExpired)
         );
         Ok(())
     }

@@ -27,9 +27,10 @@ pub struct User {
     pub token_version: i64,
 }
 
-/// What other users of the resource see of a user: no email, no permissions.
+/// What other users of the resource see of a user: no email, no permissions. No other field, so
+/// that a whole `User` never passes for one (they are told apart by `email`).
 #[derive(Debug, Clone, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PublicUser {
     pub id: String,
     pub resource_id: String,

@@ -15,8 +15,6 @@ use crate::error::{AppError, ErrorCode};
 
 const ALLOW_METHODS: &str = "GET, POST, PATCH, DELETE, OPTIONS";
 const ALLOW_HEADERS: &str = "authorization, content-type, x-api-key, idempotency-key";
-/// The error code of a refused origin (here and in the `Tenant` extractor).
-pub const ORIGIN_NOT_ALLOWED: &str = "origin_not_allowed";
 const EXPOSE_HEADERS: &str =
     "retry-after, x-ratelimit-limit, x-ratelimit-remaining, x-ratelimit-reset, x-request-id";
 
@@ -41,7 +39,7 @@ pub async fn allow_origin(request: Request, next: Next) -> Response {
     let refused = response
         .extensions()
         .get::<ErrorCode>()
-        .is_some_and(|code| code.0 == ORIGIN_NOT_ALLOWED);
+        .is_some_and(|code| *code == ErrorCode::OriginNotAllowed);
     if let (Some(origin), false) = (origin, refused) {
         let headers = response.headers_mut();
         allow(headers, origin);
@@ -76,7 +74,7 @@ async fn answer_preflight(state: &AppState, origin: HeaderValue) -> Response {
         }
         Ok(false) => AppError::Forbidden {
             message: "this origin is not allowed by any resource".into(),
-            code: ORIGIN_NOT_ALLOWED,
+            code: ErrorCode::OriginNotAllowed,
         }
         .into_response(),
         Err(error) => error.into_response(),

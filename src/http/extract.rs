@@ -15,8 +15,7 @@ use crate::app::AppState;
 use crate::auth::keys;
 use crate::domain::resource::Resource;
 use crate::domain::user::User;
-use crate::error::AppError;
-use crate::http::cors::ORIGIN_NOT_ALLOWED;
+use crate::error::{AppError, ErrorCode};
 use crate::http::rate_limit::Budget;
 
 /// A JSON body. The content type is not checked (a `curl -d` works); the body must be a JSON
@@ -127,7 +126,7 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T>
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
         let invalid = |message: String| AppError::BadRequest {
             message: message.into(),
-            code: "invalid_path",
+            code: ErrorCode::InvalidPath,
         };
         if has_encoded_nul(parts.uri.path()) {
             return Err(invalid(
@@ -155,7 +154,7 @@ impl Tenant {
         match named {
             Some(id) if id != self.resource.resource_id => Err(AppError::Forbidden {
                 message: "resourceId does not match the API key's resource".into(),
-                code: "resource_mismatch",
+                code: ErrorCode::ResourceMismatch,
             }),
             _ => Ok(()),
         }
@@ -185,7 +184,7 @@ impl Tenant {
     ) -> Result<Tenant, AppError> {
         let key = api_key.ok_or_else(|| {
             tracing::debug!("no x-api-key");
-            AppError::unauthorized("x-api-key header is required", "missing_api_key")
+            AppError::unauthorized("x-api-key header is required", ErrorCode::MissingApiKey)
         })?;
         let (resource, secret_hash) = state
             .store
@@ -193,12 +192,12 @@ impl Tenant {
             .await?
             .ok_or_else(|| {
                 tracing::debug!("unknown x-api-key");
-                AppError::unauthorized("x-api-key is not valid", "invalid_api_key")
+                AppError::unauthorized("x-api-key is not valid", ErrorCode::InvalidApiKey)
             })?;
         if origin.is_some_and(|origin| !resource.allows_origin(origin)) {
             return Err(AppError::Forbidden {
                 message: "this origin is not allowed for this API key".into(),
-                code: ORIGIN_NOT_ALLOWED,
+                code: ErrorCode::OriginNotAllowed,
             });
         }
         let has_secret = match secret {
@@ -206,6 +205,7 @@ impl Tenant {
             Some(_) => return Err(AppError::secret_required("x-api-secret is not valid")),
             None => false,
         };
+        crate::http::record_caller(&resource.resource_id, None);
         if has_secret {
             budget.charge(|| state.limits.charge_secret(&resource.resource_id))?;
         }
@@ -267,7 +267,7 @@ impl FromRequestParts<AppState> for Caller {
             header_str(&parts.headers, header::AUTHORIZATION.as_str()).ok_or_else(|| {
                 AppError::unauthorized(
                     "Authorization: Bearer <chatToken> is required",
-                    "missing_token",
+                    ErrorCode::MissingToken,
                 )
             })?;
         authenticate(&authorization, tenant, state, &request_budget(parts)).await
@@ -303,7 +303,7 @@ async fn authenticate(
     let token = authorization
         .strip_prefix("Bearer ")
         .or_else(|| authorization.strip_prefix("bearer "))
-        .ok_or_else(|| AppError::unauthorized("chat token is invalid", "invalid_token"))?;
+        .ok_or_else(|| AppError::unauthorized("chat token is invalid", ErrorCode::InvalidToken))?;
     Caller::from_token(token, tenant, state, budget).await
 }
 
@@ -316,7 +316,7 @@ impl Caller {
         state: &AppState,
         budget: &Budget,
     ) -> Result<Caller, AppError> {
-        let invalid = || AppError::unauthorized("chat token is invalid", "invalid_token");
+        let invalid = || AppError::unauthorized("chat token is invalid", ErrorCode::InvalidToken);
         let claims = state.jwt.verify(token.trim())?;
         if claims.rid != tenant.resource.resource_id {
             tracing::debug!("token of another resource");
@@ -331,9 +331,10 @@ impl Caller {
             tracing::debug!("revoked token");
             return Err(AppError::unauthorized(
                 "chat token has been revoked",
-                "invalid_token",
+                ErrorCode::InvalidToken,
             ));
         }
+        crate::http::record_caller(&user.resource_id, Some(&user.id));
         budget.charge(|| state.limits.charge_user(&user.resource_id, &user.id))?;
         Ok(Caller { user, tenant })
     }
@@ -355,11 +356,11 @@ impl Operator {
             Some(given) if keys::constant_time_eq(given, expected) => Ok(Operator),
             Some(_) => Err(AppError::unauthorized(
                 "x-operator-key is not valid",
-                "invalid_operator_key",
+                ErrorCode::InvalidOperatorKey,
             )),
             None => Err(AppError::unauthorized(
                 "x-operator-key header is required",
-                "missing_operator_key",
+                ErrorCode::MissingOperatorKey,
             )),
         }
     }

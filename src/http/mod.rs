@@ -4,9 +4,11 @@ pub mod cors;
 pub mod envelope;
 pub mod extract;
 pub mod metrics;
-mod openapi;
+pub mod openapi;
 pub mod rate_limit;
 pub mod routes;
+
+use std::time::Duration;
 
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::http::HeaderValue;
@@ -16,14 +18,13 @@ use axum::{middleware, Router};
 use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
-use tower_http::trace::{DefaultOnResponse, TraceLayer};
-use tracing::Level;
+use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::app::AppState;
 use crate::domain::id::new_id;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 
 /// Largest accepted request body (contract §8).
 pub const BODY_LIMIT: usize = 64 * 1024;
@@ -66,7 +67,12 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(api)
         .merge(routes::health::router())
-        .merge(routes::docs::router(openapi))
+        .merge(if state.metrics_separate {
+            Router::new()
+        } else {
+            routes::health::metrics_router()
+        })
+        .merge(routes::docs::router(openapi::finish(openapi)))
         .fallback(|| async { AppError::NotFound("route") })
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
@@ -88,11 +94,18 @@ pub fn router(state: AppState) -> Router {
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(request_span)
-                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+                .on_response(log_response),
         )
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(RequestIds))
         .layer(middleware::map_request(drop_unusable_request_id))
+        .with_state(state)
+}
+
+/// `/metrics` alone, for its own listener: no other route, no API middleware.
+pub fn metrics_router(state: AppState) -> Router {
+    routes::health::metrics_router()
+        .fallback(|| async { AppError::NotFound("route") })
         .with_state(state)
 }
 
@@ -159,5 +172,36 @@ fn request_span(request: &Request) -> tracing::Span {
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("-");
-    tracing::info_span!("request", method = %request.method(), route, request_id)
+    // `resource_id` and `user_id` are filled in by the extractors once known (`record_caller`),
+    // `code` by `log_response` for an error.
+    tracing::info_span!(
+        "request",
+        method = %request.method(),
+        route,
+        request_id,
+        resource_id = tracing::field::Empty,
+        user_id = tracing::field::Empty,
+        code = tracing::field::Empty,
+    )
+}
+
+/// The request line: status and latency, with the error code of a failed request in the span.
+fn log_response(response: &Response, latency: Duration, span: &tracing::Span) {
+    if let Some(code) = response.extensions().get::<ErrorCode>() {
+        span.record("code", code.as_str());
+    }
+    tracing::info!(
+        status = response.status().as_u16(),
+        latency_ms = latency.as_secs_f64() * 1000.0,
+        "finished processing request"
+    );
+}
+
+/// Records who a request is for in its log span (the request line carries them).
+pub fn record_caller(resource_id: &str, user_id: Option<&str>) {
+    let span = tracing::Span::current();
+    span.record("resource_id", resource_id);
+    if let Some(user_id) = user_id {
+        span.record("user_id", user_id);
+    }
 }

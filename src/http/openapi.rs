@@ -1,5 +1,9 @@
-//! The OpenAPI document's frame: info, security schemes, tags. Paths come from the routes.
+//! The OpenAPI document's frame: info, security schemes, tags, shared error responses and the
+//! WebSocket events. Paths come from the routes; `finish` then completes every operation with
+//! what applies to all of them (the error statuses the middleware can answer, parameter bounds
+//! and patterns), so that no route can forget them.
 
+use serde_json::{json, Map, Value};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -9,7 +13,13 @@ use utoipa::{Modify, OpenApi};
         title = "ChatCloud API",
         description = "1:1 chat, support tickets and an admin panel for your website. Every response is `{\"success\":true,\"data\":...}` or `{\"success\":false,\"message\":\"...\",\"code\":\"...\"}`.",
     ),
-    components(schemas(crate::error::ErrorBody)),
+    components(schemas(
+        crate::error::ErrorBody,
+        crate::error::ErrorCode,
+        crate::realtime::event::Event,
+        crate::http::routes::ws::ClientEvent,
+        crate::http::routes::ws::SessionFrame,
+    )),
     modifiers(&SecuritySchemes),
     tags(
         (name = "operator", description = "Running ChatCloud: resources and their keys"),
@@ -40,5 +50,217 @@ impl Modify for SecuritySchemes {
                     .build(),
             ),
         );
+    }
+}
+
+/// A ChatCloud id: 24 lowercase hex characters.
+const ID_PATTERN: &str = "^[0-9a-f]{24}$";
+
+/// The shared error responses: (status, component name, description).
+const ERRORS: [(&str, &str, &str); 11] = [
+    ("400", "BadRequest", "Invalid input: body, query or path (`invalid_body`, `invalid_query`, `invalid_path`, `invalid_cursor`, `message_deleted`, `websocket_required`)."),
+    ("401", "Unauthorized", "Missing, invalid or expired credentials (`missing_api_key`, `invalid_api_key`, `missing_token`, `invalid_token`, `token_expired`, `missing_operator_key`, `invalid_operator_key`)."),
+    ("403", "Forbidden", "Authenticated but not allowed (`forbidden`, `secret_required`, `resource_mismatch`, `origin_not_allowed`)."),
+    ("404", "NotFound", "Unknown id, another resource's id, or not visible to the caller (`not_found`)."),
+    ("409", "Conflict", "A duplicate; the message names the field (`conflict`)."),
+    ("413", "PayloadTooLarge", "Body over 64 KiB, or 128 KiB on the routes that carry a message text (`payload_too_large`)."),
+    ("414", "UriTooLong", "Request target over 8 KiB (`uri_too_long`)."),
+    ("429", "TooManyRequests", "Over a rate limit (`rate_limited`); `Retry-After` says when to retry."),
+    ("431", "HeadersTooLarge", "Header section over 32 KiB (`headers_too_large`)."),
+    ("500", "InternalError", "An unexpected failure, logged with the request id (`internal_error`)."),
+    ("503", "ServiceUnavailable", "Over the time limit (`timeout`), too many requests waiting for the database (`overloaded`), or the database cannot store (`storage_full`, `storage_unavailable`); nothing was stored. `Retry-After` says when to retry."),
+];
+
+/// Statuses every API operation can answer: the rate limiter, the head limits, the time limit
+/// and the store sit in front of or under every route.
+const ALWAYS: [&str; 5] = ["414", "429", "431", "500", "503"];
+
+/// Completes the generated document (see the module documentation) and returns it as served.
+pub fn finish(openapi: utoipa::openapi::OpenApi) -> Value {
+    let mut document = serde_json::to_value(openapi).unwrap_or_default();
+    add_shared_responses(&mut document);
+    add_websocket_events(&mut document);
+    if let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) {
+        for (path, item) in paths.iter_mut() {
+            let Some(item) = item.as_object_mut() else {
+                continue;
+            };
+            for operation in item.values_mut().filter_map(Value::as_object_mut) {
+                complete_operation(path, operation);
+            }
+        }
+    }
+    document
+}
+
+/// The headers every API response may carry (the rate-limit ones on budgeted requests).
+fn common_headers() -> Value {
+    let header = |name: &str| json!({"$ref": format!("#/components/headers/{name}")});
+    json!({
+        "x-request-id": header("RequestId"),
+        "x-ratelimit-limit": header("RateLimitLimit"),
+        "x-ratelimit-remaining": header("RateLimitRemaining"),
+        "x-ratelimit-reset": header("RateLimitReset"),
+    })
+}
+
+fn add_shared_responses(document: &mut Value) {
+    let integer = |description: &str| json!({"description": description, "schema": {"type": "integer", "minimum": 0}});
+    document["components"]["headers"] = json!({
+        "RequestId": {
+            "description": "The request's id, as in the server's logs (a client-sent one of 1..128 printable ASCII characters is kept).",
+            "schema": {"type": "string"}
+        },
+        "RateLimitLimit": integer("Requests allowed per window in the budget this request was counted against."),
+        "RateLimitRemaining": integer("Requests left in that window."),
+        "RateLimitReset": integer("Unix time (seconds) when the window resets."),
+        "RetryAfter": integer("Seconds to wait before retrying."),
+    });
+    let mut responses = Map::new();
+    for (status, name, description) in ERRORS {
+        let mut response = json!({
+            "description": description,
+            "headers": common_headers(),
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
+        });
+        if status == "429" || status == "503" {
+            response["headers"]["Retry-After"] = json!({"$ref": "#/components/headers/RetryAfter"});
+        }
+        responses.insert(name.to_owned(), response);
+    }
+    document["components"]["responses"] = Value::Object(responses);
+}
+
+/// The WebSocket route's frames, as components and an `x-websocket` extension of the route.
+fn add_websocket_events(document: &mut Value) {
+    let Some(connect) = document
+        .pointer_mut("/paths/~1api~1v1~1ws/get")
+        .and_then(Value::as_object_mut)
+    else {
+        return;
+    };
+    connect.insert(
+        "x-websocket".to_owned(),
+        json!({
+            "serverToClient": {"oneOf": [
+                {"$ref": "#/components/schemas/Event"},
+                {"$ref": "#/components/schemas/SessionFrame"}
+            ]},
+            "clientToServer": {"$ref": "#/components/schemas/ClientEvent"}
+        }),
+    );
+}
+
+fn complete_operation(path: &str, operation: &mut Map<String, Value>) {
+    let has_body = operation.contains_key("requestBody");
+    let mut has_params = has_body;
+    let mut has_path_params = false;
+    if let Some(parameters) = operation
+        .get_mut("parameters")
+        .and_then(Value::as_array_mut)
+    {
+        for parameter in parameters.iter_mut() {
+            has_params = true;
+            has_path_params |= parameter["in"] == "path";
+            constrain_parameter(parameter);
+        }
+    }
+    let secured = operation
+        .get("security")
+        .and_then(Value::as_array)
+        .is_some_and(|requirements| !requirements.is_empty())
+        || path == "/api/v1/ws";
+    let operator = path.starts_with("/api/v1/resources");
+    let Some(responses) = operation
+        .get_mut("responses")
+        .and_then(Value::as_object_mut)
+    else {
+        return;
+    };
+    for (status, response) in responses.iter_mut() {
+        if response.get("$ref").is_none() && response.get("headers").is_none() {
+            response["headers"] = common_headers();
+        }
+        let undescribed = response
+            .get("description")
+            .and_then(Value::as_str)
+            .is_none_or(str::is_empty);
+        if !undescribed {
+            continue;
+        }
+        match shared(status) {
+            Some(name) => *response = json!({"$ref": format!("#/components/responses/{name}")}),
+            None => response["description"] = json!(success_description(status)),
+        }
+    }
+    let mut wanted: Vec<&str> = ALWAYS.to_vec();
+    if has_params {
+        wanted.push("400");
+    }
+    if secured {
+        wanted.extend(["401", "403"]);
+    }
+    if has_path_params || operator {
+        wanted.push("404");
+    }
+    if has_body {
+        wanted.push("413");
+    }
+    for status in wanted {
+        if let (false, Some(name)) = (responses.contains_key(status), shared(status)) {
+            responses.insert(
+                status.to_owned(),
+                json!({"$ref": format!("#/components/responses/{name}")}),
+            );
+        }
+    }
+}
+
+fn shared(status: &str) -> Option<&'static str> {
+    ERRORS
+        .iter()
+        .find(|(code, _, _)| *code == status)
+        .map(|(_, name, _)| *name)
+}
+
+fn success_description(status: &str) -> &'static str {
+    match status {
+        "101" => "Switching to the WebSocket protocol.",
+        "201" => "Created.",
+        "204" => "Done; no content.",
+        _ => "Success.",
+    }
+}
+
+/// Bounds and patterns of the parameters, by name (the same names mean the same thing on every
+/// route; the server checks them all alike).
+fn constrain_parameter(parameter: &mut Value) {
+    let name = parameter["name"].as_str().unwrap_or_default().to_owned();
+    let in_path = parameter["in"] == "path";
+    let Some(schema) = parameter.get_mut("schema").and_then(Value::as_object_mut) else {
+        return;
+    };
+    // A documented optional query parameter is simply absent, never `null`.
+    if let Some(Value::Array(types)) = schema.get("type").cloned() {
+        if let Some(Value::String(kind)) = types.iter().find(|t| *t != "null") {
+            schema.insert("type".to_owned(), json!(kind));
+        }
+    }
+    // A path id that is not an id is answered 404; a query filter (`userId`, `assigneeId`,
+    // `category`) that matches nothing simply finds nothing, so it gets no pattern.
+    let constraints = match name.as_str() {
+        "id" | "messageId" | "userId" if in_path => json!({"pattern": ID_PATTERN}),
+        "before" | "after" => json!({"pattern": ID_PATTERN}),
+        "resourceId" => json!({"pattern": "^[A-Za-z0-9._:-]{1,100}$"}),
+        "page" => json!({"minimum": 1, "maximum": 1_000_000}),
+        "limit" => json!({"minimum": 1, "maximum": 100}),
+        "afterSeq" => json!({"minimum": 0}),
+        // Empty means no search.
+        "q" => json!({"maxLength": 100}),
+        "token" | "apiKey" => json!({"minLength": 1}),
+        _ => json!({}),
+    };
+    if let Value::Object(constraints) = constraints {
+        schema.extend(constraints);
     }
 }

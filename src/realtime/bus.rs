@@ -8,6 +8,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use axum::body::Bytes;
 use futures_util::StreamExt;
+use prometheus_client::metrics::counter::Counter;
 
 use super::event::{Audience, Event};
 use super::hub::Hub;
@@ -21,6 +22,8 @@ const SUBJECT: &str = "chatcloud.events";
 pub struct Bus {
     hub: Arc<Hub>,
     nats: Option<async_nats::Client>,
+    /// Events this process published (to NATS or to its own hub).
+    pub published: Counter,
 }
 
 impl Bus {
@@ -33,7 +36,11 @@ impl Bus {
         nats_url: Option<&str>,
     ) -> anyhow::Result<Bus> {
         let Some(url) = nats_url else {
-            return Ok(Bus { hub, nats: None });
+            return Ok(Bus {
+                hub,
+                nats: None,
+                published: Counter::default(),
+            });
         };
         let flushing = store.clone();
         let client = async_nats::ConnectOptions::new()
@@ -62,6 +69,7 @@ impl Bus {
         Ok(Bus {
             hub,
             nats: Some(client),
+            published: Counter::default(),
         })
     }
 
@@ -71,6 +79,7 @@ impl Bus {
             Ok(json) => json,
             Err(error) => return tracing::error!(%error, "event not serialisable"),
         };
+        self.published.inc();
         let Some(client) = &self.nats else {
             return self.hub.deliver(audience, &Arc::from(json));
         };
@@ -85,6 +94,13 @@ impl Bus {
             }
             Err(error) => tracing::error!(%error, "audience not serialisable"),
         }
+    }
+
+    /// Whether the NATS connection is up; `None` without NATS.
+    pub fn nats_connected(&self) -> Option<bool> {
+        self.nats
+            .as_ref()
+            .map(|client| client.connection_state() == async_nats::connection::State::Connected)
     }
 }
 

@@ -1,14 +1,16 @@
 //! The events pushed to WebSocket clients, and who receives each.
 
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::domain::conversation::{Conversation, Kind, Status};
 use crate::domain::message::Message;
 use crate::domain::time;
 
-/// `{"type": "...", "data": ...}` (contract §7). Events are hints: the history endpoints stay the
-/// truth, and a client that missed one catches up with `afterSeq`.
-#[derive(Debug, Clone, Serialize)]
+/// A server-to-client WebSocket frame: `{"type": "...", "data": ...}` (contract §7). Events are
+/// hints: the history endpoints stay the truth, and a client that missed one catches up with
+/// `afterSeq`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(tag = "type", content = "data")]
 pub enum Event {
     #[serde(rename = "message.new")]
@@ -35,16 +37,19 @@ pub enum Event {
 
 /// What changed about a conversation; clients fetch the full view if they need it (it differs
 /// per viewer: unread counts, read watermarks).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ConversationSummary {
     pub id: String,
+    /// `p2p` or `support`.
     #[serde(rename = "type")]
+    #[schema(value_type = String)]
     pub kind: &'static str,
     pub status: Status,
     pub last_seq: i64,
     pub message_count: i64,
     #[serde(serialize_with = "time::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
     pub updated_at: i64,
 }
 
@@ -62,7 +67,7 @@ impl From<&Conversation> for ConversationSummary {
 }
 
 /// A side of a conversation read up to `lastReadSeq`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ReadReceipt {
     pub conversation_id: String,
@@ -71,14 +76,16 @@ pub struct ReadReceipt {
     pub unread_count: i64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// Someone is typing in a conversation.
+#[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Typing {
     pub conversation_id: String,
     pub user_id: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// A user came online or went offline.
+#[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Presence {
     pub user_id: String,

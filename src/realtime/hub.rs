@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
+use prometheus_client::metrics::counter::Counter;
 use tokio::sync::mpsc;
 
 use super::event::Audience;
@@ -23,6 +24,10 @@ pub struct Hub {
     state: Mutex<State>,
     next_id: AtomicU64,
     max_connections: usize,
+    /// Events handed to a socket's queue, and events a socket did not get (its queue was full,
+    /// or it had already been cut off as too slow).
+    pub delivered: Counter,
+    pub dropped: Counter,
 }
 
 /// Why a connection was not registered.
@@ -65,6 +70,8 @@ impl Hub {
             state: Mutex::default(),
             next_id: AtomicU64::new(0),
             max_connections,
+            delivered: Counter::default(),
+            dropped: Counter::default(),
         }
     }
 
@@ -163,7 +170,10 @@ impl Hub {
                         .sender
                         .as_ref()
                         .is_some_and(|sender| sender.try_send(Arc::clone(json)).is_ok());
-                    if !delivered {
+                    if delivered {
+                        self.delivered.inc();
+                    } else {
+                        self.dropped.inc();
                         connection.sender = None;
                     }
                 }

@@ -11,8 +11,13 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::thread;
+use std::time::Instant;
 
 use crossbeam_channel::{Receiver, Sender, TrySendError};
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
 use tokio::sync::oneshot;
 
 use super::db::{Db, DbError};
@@ -177,6 +182,80 @@ pub struct Engine {
     /// Never sent on: its receivers see the channel close when the last handle is dropped.
     _alive: Sender<()>,
     stopped: Receiver<()>,
+    metrics: StoreMetrics,
+}
+
+/// The operation of a store call: `read` or `write`, and the store method that made it.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct OperationLabels {
+    pub kind: &'static str,
+    pub operation: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct ErrorLabels {
+    pub kind: &'static str,
+    pub operation: &'static str,
+    pub code: &'static str,
+}
+
+type HistogramFamily = Family<OperationLabels, Histogram, fn() -> Histogram>;
+
+/// How long each store call took (queueing, running and, for a write, its batch's commit), and
+/// which ones failed. Shared handles: the metrics registry holds clones.
+#[derive(Clone)]
+pub struct StoreMetrics {
+    pub latency: HistogramFamily,
+    pub errors: Family<ErrorLabels, Counter>,
+}
+
+impl Default for StoreMetrics {
+    fn default() -> Self {
+        StoreMetrics {
+            latency: Family::new_with_constructor(|| {
+                Histogram::new(exponential_buckets(0.000_05, 2.0, 16))
+            }),
+            errors: Family::default(),
+        }
+    }
+}
+
+impl StoreMetrics {
+    fn observe<T>(
+        &self,
+        kind: &'static str,
+        operation: &'static str,
+        started: Instant,
+        result: &Result<T, AppError>,
+    ) {
+        self.latency
+            .get_or_create(&OperationLabels { kind, operation })
+            .observe(started.elapsed().as_secs_f64());
+        if let Err(error) = result {
+            self.errors
+                .get_or_create(&ErrorLabels {
+                    kind,
+                    operation,
+                    code: error.code().as_str(),
+                })
+                .inc();
+        }
+    }
+}
+
+/// The name of the store method whose closure `F` is: the last plain identifier of the closure's
+/// type name (`chatcloud::store::users::<impl ..>::find_user::{{closure}}` is `find_user`). Fixed
+/// at compile time, so the label's values are few.
+fn operation<F>() -> &'static str {
+    std::any::type_name::<F>()
+        .rsplit("::")
+        .find(|segment| {
+            !segment.is_empty()
+                && segment
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        })
+        .unwrap_or("unknown")
 }
 
 impl Engine {
@@ -212,7 +291,13 @@ impl Engine {
             failing,
             _alive: alive,
             stopped,
+            metrics: StoreMetrics::default(),
         }
+    }
+
+    /// Latency and errors of every store call.
+    pub fn metrics(&self) -> &StoreMetrics {
+        &self.metrics
     }
 
     /// Whether the last write batch failed; the next successful commit clears it.
@@ -231,6 +316,18 @@ impl Engine {
         F: FnOnce(&mut dyn Db) -> Result<T, AppError> + Send + 'static,
         T: Send + 'static,
     {
+        let started = Instant::now();
+        let result = self.run_read(job).await;
+        self.metrics
+            .observe("read", operation::<F>(), started, &result);
+        result
+    }
+
+    async fn run_read<T, F>(&self, job: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&mut dyn Db) -> Result<T, AppError> + Send + 'static,
+        T: Send + 'static,
+    {
         let (reply, answer) = oneshot::channel();
         let job: ReadJob = Box::new(move |db| {
             let _ = reply.send(job(db));
@@ -245,6 +342,18 @@ impl Engine {
 
     /// Runs `job` in the next write batch; answers once the batch is durable.
     pub async fn write<T, F>(&self, job: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&mut WriteTx<'_>) -> Result<T, AppError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let started = Instant::now();
+        let result = self.run_write(job).await;
+        self.metrics
+            .observe("write", operation::<F>(), started, &result);
+        result
+    }
+
+    async fn run_write<T, F>(&self, job: F) -> Result<T, AppError>
     where
         F: FnOnce(&mut WriteTx<'_>) -> Result<T, AppError> + Send + 'static,
         T: Send + 'static,

@@ -24,7 +24,7 @@ use anyhow::Context;
 use tokio::sync::broadcast;
 
 pub use conversations::{AdminFilter, Unread};
-pub use engine::Stale;
+pub use engine::{Stale, StoreMetrics};
 pub use messages::{HistoryFrom, NewMessage, Sent};
 pub use resources::NewResource;
 pub use stats::Stats;
@@ -69,6 +69,11 @@ const POSTGRES_WRITERS: usize = 16;
 const SQLITE_MAX_BATCH: usize = 512;
 
 impl Store {
+    /// Latency and errors of every store call, by operation.
+    pub fn metrics(&self) -> &StoreMetrics {
+        self.engine.metrics()
+    }
+
     /// Connects to `url` (`sqlite://file.db` or `postgres://...`) and runs the migrations.
     pub async fn connect(url: &str, sync: SqliteSync) -> anyhow::Result<Store> {
         let url = url.to_owned();

@@ -41,7 +41,13 @@ fn serve(database_url: &str) -> Server {
 
 /// `chatcloud serve` on `database_url` with more `args`, its stderr going to `stderr`.
 fn serve_with(database_url: &str, args: &[&str], stderr: Stdio) -> Server {
+    serve_env(database_url, args, &[], stderr)
+}
+
+/// `serve_with` with more environment variables.
+fn serve_env(database_url: &str, args: &[&str], envs: &[(&str, &str)], stderr: Stdio) -> Server {
     let mut child = chatcloud()
+        .envs(envs.iter().copied())
         .args([
             "serve",
             "--bind",
@@ -78,6 +84,35 @@ fn printed_value(printed: &[String], label: &str) -> Option<String> {
         .find_map(|line| line.trim().strip_prefix(label).map(|v| v.trim().to_owned()))
 }
 
+/// Creates a user of the open demo resource with the key alone, and gets their chat token.
+async fn demo_user(
+    client: &reqwest::Client,
+    base: &str,
+    api_key: &str,
+    body: Value,
+) -> (String, String) {
+    let created = send(
+        client
+            .post(format!("{base}/api/v1/users"))
+            .header("x-api-key", api_key)
+            .json(&body),
+    )
+    .await;
+    let user_id = created.data(201)["id"].as_str().expect("id").to_owned();
+    let token = send(
+        client
+            .post(format!("{base}/api/v1/users/chat-token"))
+            .header("x-api-key", api_key)
+            .json(&json!({ "userId": user_id })),
+    )
+    .await;
+    let chat_token = token.data(200)["chatToken"]
+        .as_str()
+        .expect("token")
+        .to_owned();
+    (user_id, chat_token)
+}
+
 #[tokio::test]
 async fn first_start_creates_the_demo_resource_and_the_seed_flow_works() {
     let dir = tempfile::tempdir().expect("dir");
@@ -87,25 +122,13 @@ async fn first_start_creates_the_demo_resource_and_the_seed_flow_works() {
     assert!(printed_value(&server.printed, "x-api-secret:").is_some());
 
     let client = reqwest::Client::new();
-    let created = send(
-        client
-            .post(format!("{}/api/v1/users", server.base))
-            .header("x-api-key", &api_key)
-            .json(&json!({ "resourceId": "localhost", "username": "john_doe", "email": "john@example.com" })),
+    let (user_id, chat_token) = demo_user(
+        &client,
+        &server.base,
+        &api_key,
+        json!({ "resourceId": "localhost", "username": "john_doe", "email": "john@example.com" }),
     )
     .await;
-    let user_id = created.data(201)["id"].as_str().expect("id").to_owned();
-    let token = send(
-        client
-            .post(format!("{}/api/v1/users/chat-token", server.base))
-            .header("x-api-key", &api_key)
-            .json(&json!({ "userId": user_id })),
-    )
-    .await;
-    let chat_token = token.data(200)["chatToken"]
-        .as_str()
-        .expect("token")
-        .to_owned();
     drop(server);
 
     // A restart prints no keys again, and the generated token key was kept.
@@ -233,21 +256,7 @@ async fn sigterm_exits_within_the_drain_timeout_whatever_the_clients_do() {
         .await
         .expect("write");
 
-    let signalled = Command::new("kill")
-        .args(["-TERM", &server.child.id().to_string()])
-        .status()
-        .expect("kill runs");
-    assert!(signalled.success());
-    assert!(exit_status(&mut server.child).success());
-
-    let mut stderr = String::new();
-    server
-        .child
-        .stderr
-        .take()
-        .expect("stderr")
-        .read_to_string(&mut stderr)
-        .expect("read");
+    let stderr = stop_and_read_stderr(&mut server);
     assert!(stderr.contains("shutting down"), "{stderr}");
     assert!(!stderr.contains('\u{1b}'), "colour codes in {stderr}");
 }
@@ -382,4 +391,119 @@ async fn a_killed_server_keeps_every_acknowledged_message() {
     )))
     .await;
     assert_eq!(unread.data(200)["unreadCount"], last_seq);
+}
+
+fn stop_and_read_stderr(server: &mut Server) -> String {
+    let signalled = Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(signalled.success());
+    assert!(exit_status(&mut server.child).success());
+    let mut stderr = String::new();
+    server
+        .child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut stderr)
+        .expect("read");
+    stderr
+}
+
+/// `CHATCLOUD_LOG_FORMAT=json`: every line is a JSON object, and the request line carries the
+/// route, the resource, the user and, for a failure, the error code.
+#[tokio::test]
+async fn json_logs_carry_the_resource_the_user_and_the_error_code() {
+    let dir = tempfile::tempdir().expect("dir");
+    let url = format!("sqlite://{}", dir.path().join("logs.db").display());
+    let mut server = serve_env(
+        &url,
+        &[],
+        &[("CHATCLOUD_LOG_FORMAT", "json"), ("RUST_LOG", "info")],
+        Stdio::piped(),
+    );
+    let api_key = printed_value(&server.printed, "x-api-key:").expect("demo key printed");
+    let client = reqwest::Client::new();
+    let me = format!("{}/api/v1/users/me", server.base);
+    send(client.get(&me).header("x-api-key", &api_key))
+        .await
+        .assert_error(401, "missing_token");
+    let (user_id, chat_token) = demo_user(
+        &client,
+        &server.base,
+        &api_key,
+        json!({ "username": "logged", "email": "logged@example.com" }),
+    )
+    .await;
+    send(
+        client
+            .get(&me)
+            .header("x-api-key", &api_key)
+            .bearer_auth(&chat_token),
+    )
+    .await
+    .data(200);
+
+    let stderr = stop_and_read_stderr(&mut server);
+    let lines: Vec<Value> = stderr
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|_| panic!("not JSON: {line}")))
+        .collect();
+    let request_line = |status: u16| {
+        lines
+            .iter()
+            .find(|line| {
+                line["fields"]["message"] == "finished processing request"
+                    && line["fields"]["status"] == status
+                    && line["span"]["route"] == "/api/v1/users/me"
+            })
+            .unwrap_or_else(|| panic!("no {status} line for /users/me in {stderr}"))
+    };
+    let failed = &request_line(401)["span"];
+    assert_eq!(failed["code"], "missing_token", "{failed}");
+    assert_eq!(failed["resource_id"], "localhost", "{failed}");
+    assert!(failed["request_id"]
+        .as_str()
+        .is_some_and(|id| !id.is_empty()));
+    let succeeded = &request_line(200)["span"];
+    assert_eq!(succeeded["user_id"], user_id.as_str(), "{succeeded}");
+    assert_eq!(succeeded["resource_id"], "localhost", "{succeeded}");
+    assert!(succeeded.get("code").is_none(), "{succeeded}");
+}
+
+/// `CHATCLOUD_METRICS_BIND`: `/metrics` is served on its own listener, and only there.
+#[tokio::test]
+async fn metrics_can_have_a_listener_of_their_own() {
+    let dir = tempfile::tempdir().expect("dir");
+    let url = format!("sqlite://{}", dir.path().join("metrics.db").display());
+    let server = serve_env(
+        &url,
+        &[],
+        &[("CHATCLOUD_METRICS_BIND", "127.0.0.1:0")],
+        Stdio::null(),
+    );
+    let metrics_base =
+        printed_value(&server.printed, "Metrics listening on").expect("metrics address printed");
+    let client = reqwest::Client::new();
+    let scrape = client
+        .get(format!("{metrics_base}/metrics"))
+        .send()
+        .await
+        .expect("scrape");
+    assert_eq!(scrape.status(), 200);
+    assert!(scrape
+        .text()
+        .await
+        .expect("text")
+        .contains("chatcloud_process_cpu_seconds_total"));
+    send(client.get(format!("{}/metrics", server.base)))
+        .await
+        .assert_error(404, "not_found");
+    send(client.get(format!("{metrics_base}/healthz")))
+        .await
+        .assert_error(404, "not_found");
+    send(client.get(format!("{}/healthz", server.base)))
+        .await
+        .data(200);
 }

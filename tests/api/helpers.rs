@@ -84,6 +84,7 @@ pub struct Settings {
     pub nats_url: Option<String>,
     /// An existing database (another node of the same installation) instead of a fresh one.
     pub database_url: Option<String>,
+    pub metrics_token: Option<String>,
 }
 
 impl Default for Settings {
@@ -103,6 +104,7 @@ impl Default for Settings {
             idle_timeout_secs: 60,
             nats_url: None,
             database_url: None,
+            metrics_token: None,
         }
     }
 }
@@ -267,6 +269,8 @@ pub async fn send(request: RequestBuilder) -> Reply {
 pub fn config(settings: Settings, url: &str) -> Config {
     Config {
         bind: "127.0.0.1:0".parse().expect("address"),
+        metrics_bind: None,
+        metrics_token: settings.metrics_token,
         database: DatabaseConfig {
             url: url.to_owned(),
             sqlite_sync: SqliteSync::Full,

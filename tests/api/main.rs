@@ -7,6 +7,7 @@ mod errors;
 mod hardening;
 mod helpers;
 mod limits;
+mod openapi;
 mod ops;
 mod p2p;
 mod resources;

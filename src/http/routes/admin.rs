@@ -57,7 +57,7 @@ pub struct AdminQuery {
 ///
 /// Staff see every ticket and the P2P conversations they take part in; moderators and above see
 /// every conversation of the resource.
-#[utoipa::path(get, path = "/admin-panel/conversations", tag = "admin",
+#[utoipa::path(get, path = "/admin-panel/conversations", tag = "admin", operation_id = "admin_list_conversations",
     security(("apiKey" = [], "bearer" = [])),
     params(AdminQuery),
     responses(

@@ -1,15 +1,25 @@
-//! The OpenAPI document and the human-readable reference page rendered from it.
+//! The OpenAPI document and the human-readable reference page rendered from it. The page and
+//! its renderer are served from the binary: no request of the page leaves this server.
 
 use std::sync::Arc;
 
-use axum::response::Html;
+use axum::http::header;
+use axum::response::{Html, IntoResponse};
 use axum::routing::get;
 use axum::{Json, Router};
-use utoipa::openapi::OpenApi;
+use serde_json::Value;
 
 use crate::app::AppState;
 
-pub fn router(openapi: OpenApi) -> Router<AppState> {
+/// Where the vendored renderer is served. The version is in the path, so the file may be cached
+/// for good.
+pub const RENDERER_PATH: &str = "/docs/redoc-2.5.4.standalone.js";
+
+/// Redoc's standalone bundle, vendored from the npm package `redoc@2.5.4`
+/// (`bundles/redoc.standalone.js`; licence beside it in `assets/`).
+const RENDERER: &str = include_str!("../../../assets/redoc-2.5.4.standalone.js");
+
+pub fn router(openapi: Value) -> Router<AppState> {
     let openapi = Arc::new(openapi);
     Router::new()
         .route(
@@ -20,9 +30,20 @@ pub fn router(openapi: OpenApi) -> Router<AppState> {
             }),
         )
         .route("/docs", get(|| async { Html(DOCS_PAGE) }))
+        .route(RENDERER_PATH, get(renderer))
 }
 
-/// Redoc renders the OpenAPI document in the reader's browser.
+async fn renderer() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+        ],
+        RENDERER,
+    )
+}
+
+/// Redoc renders the OpenAPI document in the reader's browser, from this server alone.
 const DOCS_PAGE: &str = r#"<!doctype html>
 <html lang="en">
 <head>
@@ -33,7 +54,7 @@ const DOCS_PAGE: &str = r#"<!doctype html>
 <body>
   <redoc spec-url="/api/v1/openapi.json"></redoc>
   <noscript>The reference needs JavaScript; the raw document is at <a href="/api/v1/openapi.json">/api/v1/openapi.json</a>.</noscript>
-  <script src="https://cdn.redoc.ly/redoc/v2.1.5/bundles/redoc.standalone.js"></script>
+  <script src="/docs/redoc-2.5.4.standalone.js"></script>
 </body>
 </html>
 "#;

@@ -1,5 +1,7 @@
 //! Liveness, readiness and metrics for operators.
 
+use axum::http::HeaderMap;
+
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -8,14 +10,20 @@ use axum::Router;
 use serde_json::json;
 
 use crate::app::AppState;
-use crate::error::AppError;
+use crate::auth::keys::constant_time_eq;
+use crate::error::{AppError, ErrorCode};
 use crate::http::envelope::{envelope, Data};
+use crate::http::extract::header_str;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
-        .route("/metrics", get(metrics))
+}
+
+/// `/metrics`, on the API's listener or on its own (`CHATCLOUD_METRICS_BIND`).
+pub fn metrics_router() -> Router<AppState> {
+    Router::new().route("/metrics", get(metrics))
 }
 
 /// The process is up.
@@ -39,8 +47,34 @@ async fn readyz(State(state): State<AppState>) -> Response {
     }
 }
 
-/// Prometheus text format.
-async fn metrics(State(state): State<AppState>) -> Result<Response, AppError> {
+/// Prometheus text format; with `CHATCLOUD_METRICS_TOKEN`, only for `Authorization: Bearer
+/// <token>`.
+async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, AppError> {
+    if let Some(expected) = &state.metrics_token {
+        let given = header_str(&headers, header::AUTHORIZATION.as_str());
+        let token = given.as_deref().map(|value| {
+            value
+                .strip_prefix("Bearer ")
+                .or_else(|| value.strip_prefix("bearer "))
+                .unwrap_or_default()
+                .trim()
+        });
+        match token {
+            None => {
+                return Err(AppError::unauthorized(
+                    "Authorization: Bearer <metrics token> is required",
+                    ErrorCode::MissingToken,
+                ))
+            }
+            Some(token) if !constant_time_eq(token, expected) => {
+                return Err(AppError::unauthorized(
+                    "the metrics token is not valid",
+                    ErrorCode::InvalidToken,
+                ))
+            }
+            Some(_) => {}
+        }
+    }
     let content_type = "application/openmetrics-text; version=1.0.0; charset=utf-8";
     Ok((
         [(header::CONTENT_TYPE, content_type)],

@@ -11,7 +11,7 @@ use crate::domain::conversation::{Access, Conversation, Kind};
 use crate::domain::id::{is_id, new_id};
 use crate::domain::message::{validate_text, Message};
 use crate::domain::page::CursorPage;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::http::envelope::envelope;
 use crate::http::extract::Caller;
 use crate::realtime::event::{Audience, ConversationSummary, Event, ReadReceipt};
@@ -45,11 +45,13 @@ pub async fn load(
 pub struct SendMessage {
     pub content: ContentInput,
     /// Makes retries safe: a second send with the same id returns the first message (200).
+    #[schema(min_length = 1, max_length = 100)]
     pub client_message_id: Option<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ContentInput {
+    #[schema(min_length = 1, max_length = 10000)]
     pub text: String,
 }
 
@@ -174,7 +176,7 @@ async fn cursor_seq(
         .map(|message| message.seq)
         .ok_or(AppError::BadRequest {
             message: "the cursor is not a message of this conversation".into(),
-            code: "invalid_cursor",
+            code: ErrorCode::InvalidCursor,
         })
 }
 
@@ -182,7 +184,9 @@ async fn cursor_seq(
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct MarkRead {
+    #[schema(minimum = 0)]
     pub up_to_seq: Option<i64>,
+    #[schema(pattern = "^[0-9a-f]{24}$")]
     pub message_id: Option<String>,
 }
 

@@ -15,7 +15,7 @@ use crate::domain::message::{validate_text, Message};
 use crate::domain::page::{CursorPage, Page, PageQuery};
 use crate::domain::role::Role;
 use crate::domain::view::{ConversationView, P2pConversationView};
-use crate::error::{AppError, ErrorBody};
+use crate::error::{AppError, ErrorBody, ErrorCode};
 use crate::http::envelope::{envelope, Data, Envelope};
 use crate::http::extract::{Caller, Json, OptionalJson, Path, Query};
 use crate::http::message_body_limit;
@@ -40,6 +40,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateConversation {
+    #[schema(pattern = "^[0-9a-f]{24}$")]
     pub other_participant_id: String,
 }
 
@@ -106,7 +107,7 @@ pub struct ListQuery {
 }
 
 /// The caller's conversations, newest activity first.
-#[utoipa::path(get, path = "/p2p/conversations", tag = "p2p",
+#[utoipa::path(get, path = "/p2p/conversations", tag = "p2p", operation_id = "p2p_list_conversations",
     security(("apiKey" = [], "bearer" = [])),
     params(ListQuery),
     responses(
@@ -153,7 +154,7 @@ async fn get_conversation(
 }
 
 /// Send a message. `clientMessageId` (or an `Idempotency-Key` header) makes retries safe.
-#[utoipa::path(post, path = "/p2p/conversations/{id}/messages", tag = "p2p",
+#[utoipa::path(post, path = "/p2p/conversations/{id}/messages", tag = "p2p", operation_id = "p2p_send_message",
     security(("apiKey" = [], "bearer" = [])),
     params(("id" = String, Path)),
     request_body = SendMessage,
@@ -189,7 +190,7 @@ async fn send_message(
 
 /// History, oldest first: the newest `limit` messages, or a page `before`/`after` a message id,
 /// or `afterSeq` (catch-up).
-#[utoipa::path(get, path = "/p2p/conversations/{id}/messages", tag = "p2p",
+#[utoipa::path(get, path = "/p2p/conversations/{id}/messages", tag = "p2p", operation_id = "p2p_list_messages",
     security(("apiKey" = [], "bearer" = [])),
     params(("id" = String, Path), HistoryQuery),
     responses(
@@ -251,7 +252,7 @@ async fn edit_message(
         .await?
         .ok_or(AppError::BadRequest {
             message: "a deleted message cannot be edited".into(),
-            code: "message_deleted",
+            code: ErrorCode::MessageDeleted,
         })?;
     let edited = edited.view(conversation.read_seq, false);
     let event = Event::MessageUpdated(edited.clone());
@@ -303,7 +304,7 @@ async fn delete_message(
 }
 
 /// Mark messages read: all, or up to `upToSeq` / `messageId`. The watermark never moves back.
-#[utoipa::path(post, path = "/p2p/conversations/{id}/mark-as-read", tag = "p2p",
+#[utoipa::path(post, path = "/p2p/conversations/{id}/mark-as-read", tag = "p2p", operation_id = "p2p_mark_as_read",
     security(("apiKey" = [], "bearer" = [])),
     params(("id" = String, Path)),
     request_body(content = Option<MarkRead>, description = "optional"),
@@ -325,7 +326,7 @@ async fn mark_as_read(
 }
 
 /// The caller's unread count in this conversation.
-#[utoipa::path(get, path = "/p2p/conversations/{id}/unread-count", tag = "p2p",
+#[utoipa::path(get, path = "/p2p/conversations/{id}/unread-count", tag = "p2p", operation_id = "p2p_unread_count",
     security(("apiKey" = [], "bearer" = [])),
     params(("id" = String, Path)),
     responses(

@@ -8,7 +8,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::app::AppState;
 use crate::auth::keys::{self, KeyPair};
-use crate::error::{AppError, ErrorBody};
+use crate::error::{AppError, ErrorBody, ErrorCode};
 use crate::http::envelope::{Created, Data, Envelope};
 use crate::http::extract::{header_str, Json, Operator, Path};
 use crate::http::rate_limit::Budget;
@@ -78,7 +78,7 @@ async fn rotate_keys(
         (Some(_), _) if state.operator_key.is_none() => {
             return Err(AppError::unauthorized(
                 "x-operator-key is not valid",
-                "invalid_operator_key",
+                ErrorCode::InvalidOperatorKey,
             ))
         }
         (Some(given), _) => {

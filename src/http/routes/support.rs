@@ -38,12 +38,15 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[serde(rename_all = "camelCase")]
 pub struct CreateTicket {
     /// 1..200 characters.
+    #[schema(min_length = 1, max_length = 200)]
     pub subject: String,
     /// Default `medium`.
     pub priority: Option<Priority>,
     /// Free text, at most 50 characters.
+    #[schema(min_length = 1, max_length = 50)]
     pub category: Option<String>,
     /// Becomes the ticket's first message.
+    #[schema(min_length = 1, max_length = 10000)]
     pub initial_message: Option<String>,
 }
 
@@ -275,7 +278,7 @@ async fn update_ticket(
 
 /// Reply on a ticket, as the customer or as staff (just like P2P). A staff reply moves `open` to
 /// `pending`; a customer reply moves `pending` or `resolved` back to `open`; `closed` refuses (403).
-#[utoipa::path(post, path = "/support/conversations/{id}/messages", tag = "support",
+#[utoipa::path(post, path = "/support/conversations/{id}/messages", tag = "support", operation_id = "support_send_message",
     security(("apiKey" = [], "bearer" = [])),
     params(("id" = String, Path)),
     request_body = SendMessage,
@@ -297,7 +300,7 @@ async fn send_message(
 }
 
 /// Ticket history with the same cursors as P2P.
-#[utoipa::path(get, path = "/support/conversations/{id}/messages", tag = "support",
+#[utoipa::path(get, path = "/support/conversations/{id}/messages", tag = "support", operation_id = "support_list_messages",
     security(("apiKey" = [], "bearer" = [])),
     params(("id" = String, Path), HistoryQuery),
     responses(
@@ -316,7 +319,7 @@ async fn list_messages(
 }
 
 /// Mark read for the caller's side: the customer, or the staff as a whole.
-#[utoipa::path(post, path = "/support/conversations/{id}/mark-as-read", tag = "support",
+#[utoipa::path(post, path = "/support/conversations/{id}/mark-as-read", tag = "support", operation_id = "support_mark_as_read",
     security(("apiKey" = [], "bearer" = [])),
     params(("id" = String, Path)),
     request_body(content = Option<MarkRead>, description = "optional"),
@@ -338,7 +341,7 @@ async fn mark_as_read(
 }
 
 /// Unread count of the caller's side.
-#[utoipa::path(get, path = "/support/conversations/{id}/unread-count", tag = "support",
+#[utoipa::path(get, path = "/support/conversations/{id}/unread-count", tag = "support", operation_id = "support_unread_count",
     security(("apiKey" = [], "bearer" = [])),
     params(("id" = String, Path)),
     responses(

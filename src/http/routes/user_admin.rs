@@ -111,7 +111,7 @@ pub struct UserQuery {
     pub page: Option<i64>,
     pub limit: Option<i64>,
     pub role: Option<Role>,
-    /// Case-insensitive part of the username or email (1..100 characters).
+    /// Case-insensitive part of the username or email (at most 100 characters; empty: no search).
     pub q: Option<String>,
 }
 

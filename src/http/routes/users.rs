@@ -33,7 +33,9 @@ pub fn router() -> OpenApiRouter<AppState> {
 pub struct CreateUser {
     /// Must be the API key's resource if given.
     pub resource_id: Option<String>,
+    #[schema(pattern = "^[A-Za-z0-9_.-]{3,50}$")]
     pub username: String,
+    #[schema(min_length = 3, max_length = 254)]
     pub email: String,
     /// Default `user`.
     pub role: Option<Role>,
@@ -122,6 +124,7 @@ fn authorize_create(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ChatTokenRequest {
+    #[schema(pattern = "^[0-9a-f]{24}$")]
     pub user_id: String,
     /// Must be the API key's resource if given.
     pub resource_id: Option<String>,
@@ -142,6 +145,7 @@ pub struct ChatToken {
 #[serde(rename_all = "camelCase")]
 pub struct TokenUser {
     pub id: String,
+    #[schema(pattern = "^[A-Za-z0-9_.-]{3,50}$")]
     pub username: String,
     pub role: Role,
 }
@@ -268,10 +272,11 @@ async fn my_unread(
     }))
 }
 
-/// What the caller may see of a user.
-#[derive(Debug, Serialize)]
+/// What the caller may see of a user: everything (themself, elevated roles) or the public
+/// profile (other plain users).
+#[derive(Debug, Serialize, ToSchema)]
 #[serde(untagged)]
-enum UserView {
+pub enum UserView {
     Full(User),
     Public(PublicUser),
 }
@@ -282,7 +287,7 @@ enum UserView {
     params(("id" = String, Path)),
     security(("apiKey" = [], "bearer" = [])),
     responses(
-        (status = 200, description = "the user (public fields only for plain users looking at others)", body = Envelope<User>),
+        (status = 200, description = "The user: the whole `User` for themself and elevated roles, the `PublicUser` profile for other plain users.", body = Envelope<UserView>),
         (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
     ))]
 async fn get_user(

@@ -11,16 +11,16 @@ use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
 use axum::http::{header, HeaderMap};
 use axum::response::Response;
-use serde::Deserialize;
-use serde_json::{json, Value};
-use utoipa::IntoParams;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::app::AppState;
 use crate::domain::conversation::Access;
 use crate::domain::time::now_ms;
 use crate::domain::user::User;
-use crate::error::{AppError, ErrorBody};
+use crate::error::{AppError, ErrorBody, ErrorCode};
 use crate::http::extract::{contains_nul, header_str, Caller, Query, Tenant};
 use crate::http::rate_limit::Budget;
 use crate::realtime::event::{Audience, Event, Presence, Typing};
@@ -68,6 +68,9 @@ pub struct Handshake {
 
 /// Open the real-time connection: the server pushes `{"type", "data"}` events of the
 /// conversations the user may see; the client may send `typing`.
+///
+/// The frames are described by the components `Event` and `ErrorFrame` (server to client) and
+/// `ClientEvent` (client to server), also named in this operation's `x-websocket` extension.
 #[utoipa::path(get, path = "/ws", tag = "realtime",
     params(Handshake),
     responses(
@@ -86,13 +89,13 @@ async fn connect(
     let api_key = handshake.api_key.as_deref().or(key_header.as_deref());
     let origin = header_str(&headers, header::ORIGIN.as_str());
     let tenant = Tenant::resolve(&state, &budget, api_key, origin.as_deref(), None).await?;
-    let token = handshake
-        .token
-        .ok_or_else(|| AppError::unauthorized("?token=<chatToken> is required", "missing_token"))?;
+    let token = handshake.token.ok_or_else(|| {
+        AppError::unauthorized("?token=<chatToken> is required", ErrorCode::MissingToken)
+    })?;
     let caller = Caller::from_token(&token, tenant, &state, &budget).await?;
     let upgrade = upgrade.map_err(|_| AppError::BadRequest {
         message: "this route only upgrades to a WebSocket".into(),
-        code: "websocket_required",
+        code: ErrorCode::WebsocketRequired,
     })?;
     let sessions = state.sessions.clone();
     Ok(upgrade
@@ -144,7 +147,10 @@ async fn session(state: AppState, mut user: User, socket: WebSocket) {
         };
     // From here on no event for this user is missed: a client that catches up by cursor after
     // this frame has no gap between history and live events.
-    let ready = json!({ "type": "connection.ready", "data": { "userId": user.id } }).to_string();
+    let ready = SessionFrame::Ready {
+        user_id: user.id.clone(),
+    };
+    let ready = serde_json::to_string(&ready).unwrap_or_default();
     if !socket.send(Message::Text(ready.into())).await {
         return;
     }
@@ -311,15 +317,32 @@ async fn announce_presence(state: &AppState, user: &User, online: bool) {
     }
 }
 
-/// What a client may send.
-#[derive(Debug, Deserialize)]
+/// A client-to-server WebSocket frame: what a client may send.
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(tag = "type", content = "data")]
-enum ClientEvent {
+pub enum ClientEvent {
+    /// The user is typing in a conversation they may write in.
     #[serde(rename = "typing")]
     Typing {
         #[serde(rename = "conversationId")]
+        #[schema(pattern = "^[0-9a-f]{24}$")]
         conversation_id: String,
     },
+}
+
+/// The frames about the socket itself, sent to that client alone (beside the `Event`s).
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(tag = "type", content = "data")]
+pub enum SessionFrame {
+    /// The first frame of every socket: the connection is authenticated and subscribed.
+    #[serde(rename = "connection.ready")]
+    Ready {
+        #[serde(rename = "userId")]
+        user_id: String,
+    },
+    /// The answer to a refused client frame.
+    #[serde(rename = "error")]
+    Error { message: String, code: ErrorCode },
 }
 
 /// Handles a client frame; the answer, if any, is an `error` event for that client alone.
@@ -345,8 +368,11 @@ fn parse_client_event(text: &str) -> Result<ClientEvent, AppError> {
 }
 
 fn error_frame(error: &AppError) -> String {
-    json!({ "type": "error", "data": { "message": error.to_string(), "code": error.code() } })
-        .to_string()
+    let frame = SessionFrame::Error {
+        message: error.to_string(),
+        code: error.code(),
+    };
+    serde_json::to_string(&frame).unwrap_or_default()
 }
 
 /// Relays "typing" to the others who may see the conversation, if the user may write in it.
