@@ -1,4 +1,4 @@
-//! The `chatcloud` command line: `serve` and `resource create`.
+//! The `chatcloud` command line: `serve`, and `resource create | list | show | rotate-keys`.
 
 use std::io::IsTerminal;
 use std::time::Duration;
@@ -11,6 +11,8 @@ use tracing_subscriber::EnvFilter;
 use crate::app::{self, AppState};
 use crate::config::{Config, DatabaseConfig};
 use crate::domain::resource::TokenIssuance;
+use crate::domain::time::now_ms;
+use crate::error::AppError;
 use crate::store::Store;
 use crate::tenants::{self, CreateResource, ProvisionedResource};
 
@@ -66,6 +68,81 @@ enum ResourceCommand {
         #[command(flatten)]
         database: DatabaseConfig,
     },
+    /// Print every resource as JSON (never their keys).
+    List {
+        #[command(flatten)]
+        database: DatabaseConfig,
+    },
+    /// Print one resource and its counters as JSON (never its keys).
+    Show {
+        resource_id: String,
+        #[command(flatten)]
+        database: DatabaseConfig,
+    },
+    /// Replace a resource's API key and secret and print the new ones (shown this once); the old
+    /// ones stop working at once here, and within a second on running servers.
+    RotateKeys {
+        resource_id: String,
+        #[command(flatten)]
+        database: DatabaseConfig,
+    },
+}
+
+impl ResourceCommand {
+    /// Runs the command against its database and prints the result as JSON.
+    async fn run(self) -> anyhow::Result<()> {
+        let output = match self {
+            ResourceCommand::Create {
+                resource_id,
+                open,
+                allowed_origins,
+                database,
+            } => {
+                let token_issuance = if open {
+                    TokenIssuance::Open
+                } else {
+                    TokenIssuance::Secret
+                };
+                let request = CreateResource {
+                    resource_id,
+                    token_issuance,
+                    allowed_origins,
+                };
+                serde_json::to_value(
+                    tenants::create_resource(&connect(&database).await?, request).await?,
+                )?
+            }
+            ResourceCommand::List { database } => {
+                serde_json::to_value(connect(&database).await?.list_resources().await?)?
+            }
+            ResourceCommand::Show {
+                resource_id,
+                database,
+            } => {
+                let store = connect(&database).await?;
+                let (resource, _) = store
+                    .find_resource(&resource_id)
+                    .await?
+                    .ok_or(AppError::NotFound("resource"))?;
+                let stats = store.stats(&resource_id, now_ms()).await?;
+                let mut shown = serde_json::to_value(resource)?;
+                shown["stats"] = serde_json::to_value(stats)?;
+                shown
+            }
+            ResourceCommand::RotateKeys {
+                resource_id,
+                database,
+            } => serde_json::to_value(
+                tenants::rotate_keys(&connect(&database).await?, &resource_id).await?,
+            )?,
+        };
+        println!("{}", serde_json::to_string_pretty(&output)?);
+        Ok(())
+    }
+}
+
+async fn connect(database: &DatabaseConfig) -> anyhow::Result<Store> {
+    Store::connect(&database.url, database.sqlite_sync).await
 }
 
 /// Parses the command line and runs the command.
@@ -90,30 +167,7 @@ pub fn run() -> anyhow::Result<()> {
     let result = runtime.block_on(async {
         match cli.command {
             Command::Serve(config) => serve(config).await,
-            Command::Resource {
-                command:
-                    ResourceCommand::Create {
-                        resource_id,
-                        open,
-                        allowed_origins,
-                        database,
-                    },
-            } => {
-                let store = Store::connect(&database.url, database.sqlite_sync).await?;
-                let token_issuance = if open {
-                    TokenIssuance::Open
-                } else {
-                    TokenIssuance::Secret
-                };
-                let request = CreateResource {
-                    resource_id,
-                    token_issuance,
-                    allowed_origins,
-                };
-                let created = tenants::create_resource(&store, request).await?;
-                println!("{}", serde_json::to_string_pretty(&created)?);
-                Ok(())
-            }
+            Command::Resource { command } => command.run().await,
         }
     });
     // Whatever is still running after the shutdown deadline (a stuck client's task, a blocking
@@ -128,6 +182,18 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         if let Some(demo) = tenants::create_demo_resource(&state.store).await? {
             print_demo_keys(&demo);
         }
+    }
+    if state
+        .store
+        .find_resource(tenants::DEMO_RESOURCE)
+        .await?
+        .is_some()
+    {
+        println!(
+            "Lost the demo keys? `chatcloud resource rotate-keys {}` (with this server's \
+             --database-url) prints new ones.",
+            tenants::DEMO_RESOURCE
+        );
     }
     let listener = TcpListener::bind(config.bind)
         .await

@@ -72,6 +72,35 @@ pub async fn create_resource(
     })
 }
 
+/// New credentials of a resource, shown this once.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RotatedKeys {
+    pub resource_id: String,
+    pub api_key: String,
+    pub api_secret: String,
+}
+
+/// Replaces a resource's API key and secret; the old ones stop matching with this commit (on
+/// other running servers within the cache's bound, one second). 404 if there is no such resource.
+pub async fn rotate_keys(store: &Store, resource_id: &str) -> Result<RotatedKeys, AppError> {
+    let keys = KeyPair::generate();
+    let rotated = store
+        .rotate_resource_keys(resource_id, &keys.api_key_hash, &keys.secret_hash)
+        .await?;
+    if !rotated {
+        return Err(AppError::NotFound("resource"));
+    }
+    Ok(RotatedKeys {
+        resource_id: resource_id.to_owned(),
+        api_key: keys.api_key,
+        api_secret: keys.api_secret,
+    })
+}
+
+/// The id of the demo resource.
+pub const DEMO_RESOURCE: &str = "localhost";
+
 /// On an empty database, the open demo resource `localhost` (allowing every origin), so the
 /// documentation's browser examples run against a fresh checkout. `None` if there was data.
 pub async fn create_demo_resource(store: &Store) -> Result<Option<ProvisionedResource>, AppError> {
@@ -79,7 +108,7 @@ pub async fn create_demo_resource(store: &Store) -> Result<Option<ProvisionedRes
         return Ok(None);
     }
     let request = CreateResource {
-        resource_id: "localhost".into(),
+        resource_id: DEMO_RESOURCE.into(),
         token_issuance: TokenIssuance::Open,
         allowed_origins: vec!["*".into()],
     };

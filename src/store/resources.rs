@@ -169,6 +169,20 @@ impl Store {
             .await
     }
 
+    /// Every resource, oldest first.
+    pub async fn list_resources(&self) -> Result<Vec<Resource>, AppError> {
+        self.engine
+            .read(|db| {
+                let rows: Vec<ResourceRow> =
+                    db.all(select_resource!("order by created_at, id"), &[])?;
+                Ok(rows
+                    .into_iter()
+                    .map(|ResourceRow(resource, _)| resource)
+                    .collect())
+            })
+            .await
+    }
+
     /// Whether the database holds no resource yet (first start).
     pub async fn has_no_resources(&self) -> Result<bool, AppError> {
         self.engine

@@ -131,9 +131,18 @@ async fn first_start_creates_the_demo_resource_and_the_seed_flow_works() {
     .await;
     drop(server);
 
-    // A restart prints no keys again, and the generated token key was kept.
+    // A restart prints no keys again, only how to get new ones, and the generated token key
+    // was kept.
     let again = serve(&url);
     assert_eq!(printed_value(&again.printed, "x-api-key:"), None);
+    assert!(
+        again
+            .printed
+            .iter()
+            .any(|line| line.contains("chatcloud resource rotate-keys localhost")),
+        "{:?}",
+        again.printed
+    );
     let me = send(
         client
             .get(format!("{}/api/v1/users/me", again.base))
@@ -179,6 +188,75 @@ fn resource_create_prints_the_new_resource_with_its_keys() {
         .expect("runs");
     assert!(!duplicate.status.success());
     assert!(String::from_utf8_lossy(&duplicate.stderr).contains("already exists"));
+}
+
+/// `chatcloud resource <args> --database-url <url>`: its JSON output, or its stderr as the error.
+fn resource_command(args: &[&str], url: &str) -> Result<Value, String> {
+    let output = chatcloud()
+        .arg("resource")
+        .args(args)
+        .args(["--database-url", url])
+        .output()
+        .expect("runs");
+    if output.status.success() {
+        Ok(serde_json::from_slice(&output.stdout).expect("JSON on stdout"))
+    } else {
+        Err(String::from_utf8_lossy(&output.stderr).into_owned())
+    }
+}
+
+#[tokio::test]
+async fn resource_list_show_and_rotate_keys_never_print_old_keys() {
+    let dir = tempfile::tempdir().expect("dir");
+    let url = format!("sqlite://{}", dir.path().join("keys.db").display());
+    let created = resource_command(&["create", "site.com", "--open"], &url).expect("created");
+    resource_command(&["create", "other.com"], &url).expect("created");
+    let old_key = created["apiKey"].as_str().expect("key").to_owned();
+
+    let listed = resource_command(&["list"], &url).expect("listed");
+    let ids: Vec<&str> = listed
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|r| r["resourceId"].as_str())
+        .collect();
+    assert_eq!(ids, ["site.com", "other.com"]);
+    let shown = resource_command(&["show", "site.com"], &url).expect("shown");
+    assert_eq!(shown["tokenIssuance"], "open");
+    assert_eq!(shown["stats"]["totalUsers"], 0);
+    for printed in [listed.to_string(), shown.to_string()] {
+        assert!(
+            !printed.contains("apiKey")
+                && !printed.contains("apiSecret")
+                && !printed.contains(&old_key),
+            "{printed}"
+        );
+    }
+    assert!(resource_command(&["show", "nope.com"], &url)
+        .expect_err("unknown")
+        .contains("not found"));
+
+    let rotated = resource_command(&["rotate-keys", "site.com"], &url).expect("rotated");
+    let new_key = rotated["apiKey"].as_str().expect("key");
+    assert_ne!(new_key, old_key);
+    assert!(rotated["apiSecret"]
+        .as_str()
+        .is_some_and(|s| s.starts_with("sk_")));
+    assert!(resource_command(&["rotate-keys", "nope.com"], &url).is_err());
+
+    // A server on that database takes the new key and refuses the old one.
+    let server = serve(&url);
+    let client = reqwest::Client::new();
+    let with_key = |key: &str| {
+        client
+            .post(format!("{}/api/v1/users", server.base))
+            .header("x-api-key", key)
+            .json(&json!({ "username": "alice", "email": "alice@site.com" }))
+    };
+    send(with_key(&old_key))
+        .await
+        .assert_error(401, "invalid_api_key");
+    send(with_key(new_key)).await.data(201);
 }
 
 /// Waits for `child` to exit; panics (after killing it) if it has not within 20 s.

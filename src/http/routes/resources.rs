@@ -2,17 +2,15 @@
 
 use axum::extract::State;
 use axum::http::HeaderMap;
-use serde::Serialize;
-use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::app::AppState;
-use crate::auth::keys::{self, KeyPair};
+use crate::auth::keys;
 use crate::error::{AppError, ErrorBody, ErrorCode};
 use crate::http::envelope::{Created, Data, Envelope};
 use crate::http::extract::{header_str, Json, Operator, Path};
 use crate::http::rate_limit::Budget;
-use crate::tenants::{self, CreateResource, ProvisionedResource};
+use crate::tenants::{self, CreateResource, ProvisionedResource, RotatedKeys};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -38,15 +36,6 @@ async fn create_resource(
     let created = tenants::create_resource(&state.store, request).await?;
     tracing::info!(resource_id = %created.resource_id, "resource created");
     Ok(Created(created))
-}
-
-/// New credentials of a resource.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct RotatedKeys {
-    pub resource_id: String,
-    pub api_key: String,
-    pub api_secret: String,
 }
 
 /// Replace a resource's API key and secret; the old ones stop working at once.
@@ -95,15 +84,7 @@ async fn rotate_keys(
             ))
         }
     }
-    let new_keys = KeyPair::generate();
-    state
-        .store
-        .rotate_resource_keys(&resource_id, &new_keys.api_key_hash, &new_keys.secret_hash)
-        .await?;
+    let rotated = tenants::rotate_keys(&state.store, &resource_id).await?;
     tracing::info!(%resource_id, "resource keys rotated");
-    Ok(Data(RotatedKeys {
-        resource_id,
-        api_key: new_keys.api_key,
-        api_secret: new_keys.api_secret,
-    }))
+    Ok(Data(rotated))
 }
