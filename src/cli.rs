@@ -205,8 +205,9 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         println!("Metrics listening on http://{}", metrics.local_addr()?);
         tokio::spawn(app::serve_metrics(metrics, state.clone()));
     }
+    let shutdown = shutdown_signal()?;
     println!("ChatCloud listening on http://{}", listener.local_addr()?);
-    app::serve(listener, state, shutdown_signal()).await;
+    app::serve(listener, state, shutdown).await;
     Ok(())
 }
 
@@ -218,23 +219,18 @@ fn print_demo_keys(demo: &ProvisionedResource) {
     );
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        if let Ok(mut signal) =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
-            signal.recv().await;
+/// Resolves on SIGINT or SIGTERM. The handlers are installed here, before the server says it
+/// is listening: installed on the future's first poll, a signal that came sooner (a supervisor
+/// stopping a server that has just started) killed the process instead of draining it.
+fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut interrupt = signal(SignalKind::interrupt()).context("handling SIGINT")?;
+    let mut terminate = signal(SignalKind::terminate()).context("handling SIGTERM")?;
+    Ok(async move {
+        tokio::select! {
+            _ = interrupt.recv() => {},
+            _ = terminate.recv() => {},
         }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
-    }
-    tracing::info!("shutting down");
+        tracing::info!("shutting down");
+    })
 }
