@@ -154,6 +154,8 @@ impl AppError {
 pub enum ErrorCode {
     /// 400: bad JSON, a body that is not an object, wrong types, failed validation, a NUL.
     InvalidBody,
+    /// 400: a body field the route does not know (the message names its path).
+    UnknownField,
     /// 400: a malformed or out-of-range query parameter.
     InvalidQuery,
     /// 400: an undecodable path parameter.
@@ -217,6 +219,7 @@ impl ErrorCode {
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorCode::InvalidBody => "invalid_body",
+            ErrorCode::UnknownField => "unknown_field",
             ErrorCode::InvalidQuery => "invalid_query",
             ErrorCode::InvalidPath => "invalid_path",
             ErrorCode::InvalidCursor => "invalid_cursor",

@@ -12,7 +12,7 @@ use crate::store::{NewResource, Store};
 
 /// `POST /api/v1/resources` body.
 #[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateResource {
     /// The site's id, e.g. `site.com`.
     pub resource_id: String,

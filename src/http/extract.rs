@@ -76,8 +76,31 @@ fn parse_body<T: DeserializeOwned>(bytes: &[u8], tenant: Option<&Tenant>) -> Res
     if let Some(tenant) = tenant {
         tenant.check_resource_id(fields.get("resourceId").and_then(Value::as_str))?;
     }
-    serde_json::from_value(value)
-        .map_err(|error| AppError::bad_request(format!("invalid JSON body: {error}")))
+    serde_path_to_error::deserialize(value).map_err(body_error)
+}
+
+/// A body that does not fit its type: 400 `unknown_field` naming a field the route does not
+/// know, by its path (nothing is silently dropped), else 400 `invalid_body`.
+fn body_error(error: serde_path_to_error::Error<serde_json::Error>) -> AppError {
+    let path = error.path().to_string();
+    let message = error.into_inner().to_string();
+    // serde's words for a field outside the type: "unknown field `name`, expected ...".
+    let unknown = message
+        .strip_prefix("unknown field `")
+        .and_then(|rest| rest.split_once('`'))
+        .map(|(field, _)| field);
+    match unknown {
+        // The path ends with the unknown key itself.
+        Some(field) => {
+            let at = if path == "." { field } else { path.as_str() };
+            AppError::BadRequest {
+                message: format!("unknown field `{at}`").into(),
+                code: ErrorCode::UnknownField,
+            }
+        }
+        None if path == "." => AppError::bad_request(format!("invalid JSON body: {message}")),
+        None => AppError::bad_request(format!("invalid JSON body at `{path}`: {message}")),
+    }
 }
 
 /// Whether any string of `value`, or any key, holds U+0000. Refused everywhere: PostgreSQL cannot

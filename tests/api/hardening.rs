@@ -1,4 +1,5 @@
-//! Hostile and careless input: NUL characters, non-object bodies, foreign resource ids, refused
+//! Hostile and careless input: NUL characters, non-object bodies, unknown fields, foreign resource
+//! ids, refused
 //! origins, oversized heads, undecodable credentials, request ids, escaped emoji, startup secrets,
 //! slow and idle connections, and the test databases left behind.
 
@@ -11,7 +12,7 @@ use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use crate::helpers::{config, open_p2p, send, Settings, TestApp, OPERATOR_KEY};
+use crate::helpers::{config, open_p2p, post_message, send, Settings, TestApp, OPERATOR_KEY};
 
 #[tokio::test]
 async fn nul_characters_are_refused_in_bodies_paths_and_queries() {
@@ -79,6 +80,184 @@ async fn bodies_must_be_json_objects() {
     }
     let user = send(app.as_user(&admin, Method::GET, &path)).await;
     assert_eq!(user.data(200)["role"], "user", "the role did not change");
+}
+
+/// Every body route refuses a field it does not know, at any depth, naming its path, and changes
+/// nothing; the same body without it (with the key's own `resourceId`) succeeds.
+#[tokio::test]
+async fn unknown_body_fields_are_refused_by_name_on_every_route() {
+    let app = TestApp::spawn().await;
+    let site = app.resource("site.com", false).await;
+    let alice = app.user(&site, "alice", "user").await;
+    let bob = app.user(&site, "bob", "user").await;
+    let carol = app.user(&site, "carol", "user").await;
+    let admin = app.user(&site, "admin1", "admin").await;
+    let staff = app.user(&site, "staff1", "staff").await;
+    let chat = open_p2p(&app, &alice, &bob).await;
+    let message = post_message(
+        &app,
+        &alice,
+        &format!("/api/v1/p2p/conversations/{chat}/messages"),
+        "first",
+    )
+    .await
+    .data(201)["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let ticket = send(
+        app.as_user(&alice, Method::POST, "/api/v1/support/conversations")
+            .json(&json!({ "subject": "Help" })),
+    )
+    .await
+    .data(201)["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let with_secret = |method: Method, path: &str| {
+        app.request(method, path)
+            .header("x-api-key", &site.api_key)
+            .header("x-api-secret", &site.api_secret)
+    };
+    // (request, a valid body, where the unknown field goes: None for the top level)
+    let routes = [
+        (
+            with_secret(Method::POST, "/api/v1/users"),
+            json!({ "username": "dave", "email": "dave@example.com" }),
+            None,
+        ),
+        (
+            with_secret(Method::POST, "/api/v1/users/chat-token"),
+            json!({ "userId": bob.id }),
+            None,
+        ),
+        (
+            app.as_user(&admin, Method::PATCH, &format!("/api/v1/users/{}", bob.id)),
+            json!({ "role": "user" }),
+            None,
+        ),
+        (
+            app.as_user(
+                &admin,
+                Method::PATCH,
+                &format!("/api/v1/users/{}", staff.id),
+            ),
+            json!({ "permissions": { "canSendMessage": true } }),
+            Some("permissions"),
+        ),
+        (
+            app.as_user(&alice, Method::POST, "/api/v1/p2p/conversations"),
+            json!({ "otherParticipantId": carol.id }),
+            None,
+        ),
+        (
+            app.as_user(
+                &alice,
+                Method::POST,
+                &format!("/api/v1/p2p/conversations/{chat}/messages"),
+            ),
+            json!({ "content": { "text": "hi" } }),
+            Some("content"),
+        ),
+        (
+            app.as_user(
+                &alice,
+                Method::PATCH,
+                &format!("/api/v1/p2p/conversations/{chat}/messages/{message}"),
+            ),
+            json!({ "content": { "text": "edited" } }),
+            Some("content"),
+        ),
+        (
+            app.as_user(
+                &bob,
+                Method::POST,
+                &format!("/api/v1/p2p/conversations/{chat}/mark-as-read"),
+            ),
+            json!({}),
+            None,
+        ),
+        (
+            app.as_user(&alice, Method::POST, "/api/v1/support/conversations"),
+            json!({ "subject": "More help" }),
+            None,
+        ),
+        (
+            app.as_user(
+                &admin,
+                Method::PATCH,
+                &format!("/api/v1/support/conversations/{ticket}"),
+            ),
+            json!({ "priority": "high" }),
+            None,
+        ),
+        (
+            app.as_user(
+                &alice,
+                Method::POST,
+                &format!("/api/v1/support/conversations/{ticket}/messages"),
+            ),
+            json!({ "content": { "text": "hello" } }),
+            Some("content"),
+        ),
+        (
+            app.as_user(
+                &admin,
+                Method::POST,
+                &format!("/api/v1/support/conversations/{ticket}/mark-as-read"),
+            ),
+            json!({}),
+            None,
+        ),
+    ];
+    for (request, body, nested) in routes {
+        let mut bad = body.clone();
+        let expected = match nested {
+            Some(object) => {
+                bad[object]["attachments"] = json!([]);
+                format!("{object}.attachments")
+            }
+            None => {
+                bad["attachments"] = json!([]);
+                "attachments".to_owned()
+            }
+        };
+        let retry = request.try_clone().expect("clonable");
+        let refused = send(request.json(&bad)).await;
+        refused.assert_error(400, "unknown_field");
+        assert!(
+            refused.body["message"]
+                .as_str()
+                .is_some_and(|m| m.contains(&format!("`{expected}`"))),
+            "{}",
+            refused.body
+        );
+        let mut good = body;
+        good["resourceId"] = json!("site.com");
+        let accepted = send(retry.json(&good)).await;
+        assert!(accepted.status.is_success(), "{good}: {}", accepted.body);
+    }
+    // Nothing of the refused requests happened: one message and one edit, two tickets.
+    let history = send(app.as_user(
+        &bob,
+        Method::GET,
+        &format!("/api/v1/p2p/conversations/{chat}/messages"),
+    ))
+    .await;
+    let texts: Vec<&str> = history.data(200)["data"]
+        .as_array()
+        .expect("page")
+        .iter()
+        .filter_map(|m| m["content"]["text"].as_str())
+        .collect();
+    assert_eq!(texts.len(), 2, "{texts:?}");
+    send(
+        app.post("/api/v1/resources")
+            .header("x-operator-key", OPERATOR_KEY)
+            .json(&json!({ "resourceId": "new.com", "plan": "gold" })),
+    )
+    .await
+    .assert_error(400, "unknown_field");
 }
 
 #[tokio::test]

@@ -191,7 +191,6 @@ async fn message_text_is_validated_and_stored_as_sent() {
         json!({ "content": { "text": "" } }),
         json!({ "content": { "text": "  \n " } }),
         json!({ "content": {} }),
-        json!({ "text": "hi" }),
         json!({ "content": { "text": 5 } }),
     ] {
         send(
@@ -202,6 +201,13 @@ async fn message_text_is_validated_and_stored_as_sent() {
         .await
         .assert_error(400, "invalid_body");
     }
+    send(
+        chat.app
+            .as_user(&chat.alice, Method::POST, &path)
+            .json(&json!({ "text": "hi" })),
+    )
+    .await
+    .assert_error(400, "unknown_field");
     let too_long = "é".repeat(10_001);
     post_message(&chat.app, &chat.alice, &path, &too_long)
         .await

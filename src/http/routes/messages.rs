@@ -41,8 +41,10 @@ pub async fn load(
 
 /// `{"content": {"text": ...}, "clientMessageId"?: ...}`.
 #[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SendMessage {
+    /// Must be the API key's resource if given.
+    pub resource_id: Option<String>,
     pub content: ContentInput,
     /// Makes retries safe: a second send with the same id returns the first message (200).
     #[schema(min_length = 1, max_length = 100)]
@@ -50,6 +52,7 @@ pub struct SendMessage {
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ContentInput {
     #[schema(min_length = 1, max_length = 10000)]
     pub text: String,
@@ -182,8 +185,10 @@ async fn cursor_seq(
 
 /// `{"upToSeq": n}` or `{"messageId": ...}`, or nothing (everything).
 #[derive(Debug, Default, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct MarkRead {
+    /// Must be the API key's resource if given.
+    pub resource_id: Option<String>,
     #[schema(minimum = 0)]
     pub up_to_seq: Option<i64>,
     #[schema(pattern = "^[0-9a-f]{24}$")]

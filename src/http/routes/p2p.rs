@@ -38,8 +38,10 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateConversation {
+    /// Must be the API key's resource if given.
+    pub resource_id: Option<String>,
     #[schema(pattern = "^[0-9a-f]{24}$")]
     pub other_participant_id: String,
 }
@@ -209,7 +211,10 @@ async fn list_messages(
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct EditMessage {
+    /// Must be the API key's resource if given.
+    pub resource_id: Option<String>,
     pub content: messages::ContentInput,
 }
 

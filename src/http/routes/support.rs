@@ -35,8 +35,10 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateTicket {
+    /// Must be the API key's resource if given.
+    pub resource_id: Option<String>,
     /// 1..200 characters.
     #[schema(min_length = 1, max_length = 200)]
     pub subject: String,
@@ -178,8 +180,10 @@ async fn get_ticket(
 
 /// Fields to change; absent fields stay. `category` and `assigneeId` take `null` to clear.
 #[derive(Debug, Default, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UpdateTicket {
+    /// Must be the API key's resource if given.
+    pub resource_id: Option<String>,
     pub status: Option<Status>,
     pub priority: Option<Priority>,
     #[serde(default, deserialize_with = "present")]

@@ -145,8 +145,10 @@ async fn list_users(
 
 /// `PATCH /users/:id` body.
 #[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UpdateUser {
+    /// Must be the API key's resource if given.
+    pub resource_id: Option<String>,
     pub role: Option<Role>,
     /// Merged into the current flags (elevated roles only).
     pub permissions: Option<PermissionsPatch>,

@@ -29,7 +29,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// `POST /users` body.
 #[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateUser {
     /// Must be the API key's resource if given.
     pub resource_id: Option<String>,
@@ -122,7 +122,7 @@ fn authorize_create(
 
 /// `POST /users/chat-token` body.
 #[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ChatTokenRequest {
     #[schema(pattern = "^[0-9a-f]{24}$")]
     pub user_id: String,

@@ -560,6 +560,8 @@ export interface components {
         ConversationView: components["schemas"]["P2pConversationView"] | components["schemas"]["TicketView"];
         CreateConversation: {
             otherParticipantId: string;
+            /** @description Must be the API key's resource if given. */
+            resourceId?: string | null;
         };
         /** @description `POST /api/v1/resources` body. */
         CreateResource: {
@@ -576,6 +578,8 @@ export interface components {
             /** @description Becomes the ticket's first message. */
             initialMessage?: string | null;
             priority?: null | components["schemas"]["Priority"];
+            /** @description Must be the API key's resource if given. */
+            resourceId?: string | null;
             /** @description 1..200 characters. */
             subject: string;
         };
@@ -590,6 +594,8 @@ export interface components {
         };
         EditMessage: {
             content: components["schemas"]["ContentInput"];
+            /** @description Must be the API key's resource if given. */
+            resourceId?: string | null;
         };
         /** @description The success envelope as documented in the OpenAPI document. */
         Envelope_ChatToken: {
@@ -921,7 +927,7 @@ export interface components {
         };
         /** @description The success envelope as documented in the OpenAPI document. */
         Envelope_RotatedKeys: {
-            /** @description New credentials of a resource. */
+            /** @description New credentials of a resource, shown this once. */
             data: {
                 apiKey: string;
                 apiSecret: string;
@@ -1069,7 +1075,7 @@ export interface components {
          *     `Access-Control-Allow-Origin` off a refused origin's response; the request log records it).
          * @enum {string}
          */
-        ErrorCode: "invalid_body" | "invalid_query" | "invalid_path" | "invalid_cursor" | "message_deleted" | "websocket_required" | "missing_api_key" | "invalid_api_key" | "missing_token" | "invalid_token" | "token_expired" | "missing_operator_key" | "invalid_operator_key" | "secret_required" | "resource_mismatch" | "origin_not_allowed" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "payload_too_large" | "uri_too_long" | "rate_limited" | "headers_too_large" | "internal_error" | "timeout" | "overloaded" | "storage_full" | "storage_unavailable";
+        ErrorCode: "invalid_body" | "unknown_field" | "invalid_query" | "invalid_path" | "invalid_cursor" | "message_deleted" | "websocket_required" | "missing_api_key" | "invalid_api_key" | "missing_token" | "invalid_token" | "token_expired" | "missing_operator_key" | "invalid_operator_key" | "secret_required" | "resource_mismatch" | "origin_not_allowed" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "payload_too_large" | "uri_too_long" | "rate_limited" | "headers_too_large" | "internal_error" | "timeout" | "overloaded" | "storage_full" | "storage_unavailable";
         /**
          * @description A server-to-client WebSocket frame: `{"type": "...", "data": ...}` (contract §7). Events are
          *     hints: the history endpoints stay the truth, and a client that missed one catches up with
@@ -1119,6 +1125,8 @@ export interface components {
         /** @description `{"upToSeq": n}` or `{"messageId": ...}`, or nothing (everything). */
         MarkRead: {
             messageId?: string | null;
+            /** @description Must be the API key's resource if given. */
+            resourceId?: string | null;
             /** Format: int64 */
             upToSeq?: number | null;
         };
@@ -1284,7 +1292,7 @@ export interface components {
          * @enum {string}
          */
         Role: "user" | "staff" | "moderator" | "admin" | "superadmin";
-        /** @description New credentials of a resource. */
+        /** @description New credentials of a resource, shown this once. */
         RotatedKeys: {
             apiKey: string;
             apiSecret: string;
@@ -1295,6 +1303,8 @@ export interface components {
             /** @description Makes retries safe: a second send with the same id returns the first message (200). */
             clientMessageId?: string | null;
             content: components["schemas"]["ContentInput"];
+            /** @description Must be the API key's resource if given. */
+            resourceId?: string | null;
         };
         /** @description The frames about the socket itself, sent to that client alone (beside the `Event`s). */
         SessionFrame: {
@@ -1420,11 +1430,15 @@ export interface components {
             assigneeId?: string | null;
             category?: string | null;
             priority?: null | components["schemas"]["Priority"];
+            /** @description Must be the API key's resource if given. */
+            resourceId?: string | null;
             status?: null | components["schemas"]["Status"];
         };
         /** @description `PATCH /users/:id` body. */
         UpdateUser: {
             permissions?: null | components["schemas"]["PermissionsPatch"];
+            /** @description Must be the API key's resource if given. */
+            resourceId?: string | null;
             role?: null | components["schemas"]["Role"];
         };
         /** @description A user as stored. */
