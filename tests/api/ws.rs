@@ -263,6 +263,49 @@ async fn ticket_events_reach_the_customer_and_the_staff() {
     assert_marker(&next_event(&mut other_socket).await, &marker_conversation);
 }
 
+/// Reads change nothing, so they tell nobody anything: the next event a participant or a staff
+/// member sees after others read a conversation and a ticket is the marker.
+#[tokio::test]
+async fn reading_a_conversation_or_a_ticket_publishes_nothing() {
+    let app = TestApp::spawn().await;
+    let site = app.resource("site.com", false).await;
+    let alice = app.user(&site, "alice", "user").await;
+    let bob = app.user(&site, "bob", "user").await;
+    let carol = app.user(&site, "carol", "user").await;
+    let staff = app.user(&site, "agent", "staff").await;
+    let conversation = open_p2p(&app, &alice, &bob).await;
+    let ticket = send(
+        app.as_user(&alice, Method::POST, "/api/v1/support/conversations")
+            .json(&json!({ "subject": "Help" })),
+    )
+    .await
+    .data(201)["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let mut bob_socket = connect(&app, &bob).await;
+    let mut staff_socket = connect(&app, &staff).await;
+    for path in [
+        format!("/api/v1/p2p/conversations/{conversation}"),
+        format!("/api/v1/support/conversations/{ticket}"),
+    ] {
+        send(app.as_user(&alice, Method::GET, &path))
+            .await
+            .data(200);
+    }
+    send(app.as_user(
+        &staff,
+        Method::GET,
+        &format!("/api/v1/support/conversations/{ticket}"),
+    ))
+    .await
+    .data(200);
+    let to_bob = marker(&app, &carol, &bob).await;
+    assert_marker(&next_event(&mut bob_socket).await, &to_bob);
+    let to_staff = marker(&app, &carol, &staff).await;
+    assert_marker(&next_event(&mut staff_socket).await, &to_staff);
+}
+
 #[tokio::test]
 async fn typing_is_relayed_to_the_others_who_may_see_the_conversation() {
     let app = TestApp::spawn().await;

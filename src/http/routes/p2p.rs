@@ -147,11 +147,6 @@ async fn get_conversation(
     Path(id): Path<String>,
 ) -> Result<Data<ConversationView>, AppError> {
     let (conversation, access) = messages::load(&state, &caller, Kind::P2p, &id).await?;
-    let event = Event::ConversationUpdated(ConversationSummary::from(&conversation));
-    state
-        .bus
-        .publish(&Audience::of(&conversation), &event)
-        .await;
     Ok(Data(ConversationView::new(conversation, access)))
 }
 

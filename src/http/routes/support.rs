@@ -173,8 +173,6 @@ async fn get_ticket(
     Path(id): Path<String>,
 ) -> Result<Data<ConversationView>, AppError> {
     let (ticket, access) = messages::load(&state, &caller, Kind::Support, &id).await?;
-    let event = Event::TicketUpdated(ConversationSummary::from(&ticket));
-    state.bus.publish(&Audience::of(&ticket), &event).await;
     Ok(Data(ConversationView::new(ticket, access)))
 }
 
