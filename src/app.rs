@@ -61,13 +61,7 @@ impl AppState {
     pub async fn new(config: &Config) -> anyhow::Result<AppState> {
         check_secrets(config)?;
         let store = Store::connect(&config.database.url, config.database.sqlite_sync).await?;
-        let jwt_secret = match &config.jwt_secret {
-            Some(secret) => secret.clone(),
-            None => store
-                .setting_or_insert("jwt_secret", &random_hex(32))
-                .await
-                .context("loading the token key")?,
-        };
+        let jwt_secret = token_key(&store, config.jwt_secret.as_deref()).await?;
         let hub = Arc::new(Hub::new(config.ws_max_connections));
         let bus = Bus::connect(Arc::clone(&hub), &store, config.nats_url.as_deref()).await?;
         let metrics = Arc::new(Metrics::new(&hub, &bus, &store));
@@ -92,6 +86,18 @@ impl AppState {
                 drain: Duration::from_secs(config.shutdown_timeout_secs),
             },
         })))
+    }
+}
+
+/// The key of chat tokens: the configured one, else the one generated on the first start and
+/// kept in the database.
+pub async fn token_key(store: &Store, configured: Option<&str>) -> anyhow::Result<String> {
+    match configured {
+        Some(secret) => Ok(secret.to_owned()),
+        None => store
+            .setting_or_insert("jwt_secret", &random_hex(32))
+            .await
+            .context("loading the token key"),
     }
 }
 

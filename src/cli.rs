@@ -9,10 +9,12 @@ use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
 use crate::app::{self, AppState};
+use crate::auth::jwt::JwtKeys;
 use crate::config::{Config, DatabaseConfig};
 use crate::domain::resource::TokenIssuance;
 use crate::domain::time::now_ms;
 use crate::error::AppError;
+use crate::http::routes::users::ChatToken;
 use crate::store::Store;
 use crate::tenants::{self, CreateResource, ProvisionedResource};
 
@@ -50,6 +52,17 @@ enum Command {
     Resource {
         #[command(subcommand)]
         command: ResourceCommand,
+    },
+    /// Print a chat token for a user of a resource (a staff member's, to sign in to the agent
+    /// console; a demo user's), as `POST /users/chat-token` answers it.
+    Token {
+        resource_id: String,
+        user_id: String,
+        /// The server's token key, when it is configured rather than kept in the database.
+        #[arg(long, env = "CHATCLOUD_JWT_SECRET", hide_env_values = true)]
+        jwt_secret: Option<String>,
+        #[command(flatten)]
+        database: DatabaseConfig,
     },
 }
 
@@ -141,6 +154,23 @@ impl ResourceCommand {
     }
 }
 
+async fn print_token(
+    resource_id: &str,
+    user_id: &str,
+    jwt_secret: Option<&str>,
+    database: &DatabaseConfig,
+) -> anyhow::Result<()> {
+    let store = connect(database).await?;
+    let user = store
+        .find_user(resource_id, user_id)
+        .await?
+        .ok_or(AppError::NotFound("user"))?;
+    let keys = JwtKeys::new(&app::token_key(&store, jwt_secret).await?);
+    let token = ChatToken::issue(&keys, user)?;
+    println!("{}", serde_json::to_string_pretty(&token)?);
+    Ok(())
+}
+
 async fn connect(database: &DatabaseConfig) -> anyhow::Result<Store> {
     Store::connect(&database.url, database.sqlite_sync).await
 }
@@ -168,6 +198,12 @@ pub fn run() -> anyhow::Result<()> {
         match cli.command {
             Command::Serve(config) => serve(config).await,
             Command::Resource { command } => command.run().await,
+            Command::Token {
+                resource_id,
+                user_id,
+                jwt_secret,
+                database,
+            } => print_token(&resource_id, &user_id, jwt_secret.as_deref(), &database).await,
         }
     });
     // Whatever is still running after the shutdown deadline (a stuck client's task, a blocking

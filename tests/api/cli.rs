@@ -259,6 +259,54 @@ async fn resource_list_show_and_rotate_keys_never_print_old_keys() {
     send(with_key(new_key)).await.data(201);
 }
 
+#[tokio::test]
+async fn token_prints_a_chat_token_the_server_accepts() {
+    let dir = tempfile::tempdir().expect("dir");
+    let url = format!("sqlite://{}", dir.path().join("token.db").display());
+    let site = resource_command(&["create", "site.com"], &url).expect("created");
+    let server = serve(&url);
+    let client = reqwest::Client::new();
+    let created = send(
+        client
+            .post(format!("{}/api/v1/users", server.base))
+            .header("x-api-key", site["apiKey"].as_str().expect("key"))
+            .header("x-api-secret", site["apiSecret"].as_str().expect("secret"))
+            .json(&json!({ "username": "agent", "email": "agent@site.com", "role": "staff" })),
+    )
+    .await;
+    let user_id = created.data(201)["id"].as_str().expect("id").to_owned();
+
+    let token = |args: &[&str]| {
+        chatcloud()
+            .arg("token")
+            .args(args)
+            .args(["--database-url", &url])
+            .output()
+            .expect("runs")
+    };
+    let printed = token(&["site.com", &user_id]);
+    assert!(
+        printed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&printed.stderr)
+    );
+    let printed: Value = serde_json::from_slice(&printed.stdout).expect("JSON");
+    assert_eq!(printed["user"]["role"], "staff");
+    let me = send(
+        client
+            .get(format!("{}/api/v1/users/me", server.base))
+            .header("x-api-key", site["apiKey"].as_str().expect("key"))
+            .bearer_auth(printed["chatToken"].as_str().expect("token")),
+    )
+    .await;
+    assert_eq!(me.data(200)["id"], user_id.as_str());
+    // Another resource's user, or none, gets no token.
+    assert!(!token(&["other.com", &user_id]).status.success());
+    assert!(!token(&["site.com", "0123456789abcdef01234567"])
+        .status
+        .success());
+}
+
 /// Waits for `child` to exit; panics (after killing it) if it has not within 20 s.
 fn exit_status(child: &mut Child) -> ExitStatus {
     let deadline = Instant::now() + Duration::from_secs(20);

@@ -7,6 +7,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::messages::{self, UnreadCount};
 use crate::app::AppState;
+use crate::auth::jwt::JwtKeys;
 use crate::domain::conversation::Kind;
 use crate::domain::id::new_id;
 use crate::domain::resource::TokenIssuance;
@@ -187,21 +188,28 @@ async fn issue_chat_token(
             }
         }
     }
-    let (chat_token, claims) = state.jwt.issue(
-        &user.id,
-        &user.resource_id,
-        user.token_version,
-        now_ms() / 1000,
-    )?;
-    Ok(Data(ChatToken {
-        chat_token,
-        expires_at: claims.exp * 1000,
-        user: TokenUser {
-            id: user.id,
-            username: user.username,
-            role: user.role,
-        },
-    }))
+    Ok(Data(ChatToken::issue(&state.jwt, user)?))
+}
+
+impl ChatToken {
+    /// A fresh token for `user`, valid 30 days (also printed by `chatcloud token`).
+    pub fn issue(jwt: &JwtKeys, user: User) -> Result<ChatToken, AppError> {
+        let (chat_token, claims) = jwt.issue(
+            &user.id,
+            &user.resource_id,
+            user.token_version,
+            now_ms() / 1000,
+        )?;
+        Ok(ChatToken {
+            chat_token,
+            expires_at: claims.exp * 1000,
+            user: TokenUser {
+                id: user.id,
+                username: user.username,
+                role: user.role,
+            },
+        })
+    }
 }
 
 /// The user of the chat token.
