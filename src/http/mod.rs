@@ -67,6 +67,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api)
         .merge(routes::health::router())
         .merge(routes::docs::router(openapi))
+        .merge(routes::widget::router())
         .fallback(|| async { AppError::NotFound("route") })
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

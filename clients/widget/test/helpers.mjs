@@ -1,0 +1,128 @@
+// Set-up of the browser tests: a real ChatCloud server (as the SDK's tests start it), a host page
+// on another origin served by a tiny HTTP server, users and tokens made over the REST API, and
+// Debian's chromium driven by playwright-core.
+import { createServer } from 'node:http';
+import { readFileSync, mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { TestServer, OPERATOR_KEY } from '../../js/test/server.mjs';
+
+export { TestServer };
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+/** How long a condition may take to come true in the browser. */
+export const DEADLINE_MS = 15_000;
+
+/** Calls the API and answers `data` of the envelope; throws on an error status. */
+export async function api(base, method, path, { headers = {}, body } = {}) {
+  const response = await fetch(`${base}/api/v1${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await response.json().catch(() => null);
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
+  return json.data;
+}
+
+export const unique = (prefix) => `${prefix}_${randomBytes(3).toString('hex')}`;
+
+/**
+ * A static host page server on its own port (so its origin differs from the API's): `/<name>`
+ * answers `pages[name]`, `/token/<name>` the token of `tokens[name]` (a site's token endpoint),
+ * `/example` the repository's examples/widget.html.
+ */
+export async function hostServer() {
+  const pages = new Map();
+  const tokens = new Map();
+  const example = readFileSync(join(repoRoot, 'examples', 'widget.html'));
+  const server = createServer((request, response) => {
+    const path = new URL(request.url, 'http://host').pathname;
+    if (path === '/example') {
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      return response.end(example);
+    }
+    if (path.startsWith('/token/') && tokens.has(path.slice(7))) {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      return response.end(JSON.stringify({ token: tokens.get(path.slice(7)) }));
+    }
+    if (pages.has(path.slice(1))) {
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      return response.end(pages.get(path.slice(1)));
+    }
+    response.writeHead(404).end();
+  });
+  await new Promise((done) => server.listen(0, '127.0.0.1', done));
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  return { origin, pages, tokens, close: () => new Promise((done) => server.close(done)) };
+}
+
+/** A host page with the widget's script tag, its attributes as given. */
+export function hostPage(apiBase, attributes, { container = false } = {}) {
+  const data = Object.entries(attributes)
+    .map(([name, value]) => ` data-${name}="${String(value).replace(/"/g, '&quot;')}"`)
+    .join('');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Host page</title>
+<style>body { font-family: sans-serif; margin: 0; padding: 16px; background: #f8fafc; } #chat { width: 380px; height: 560px; }</style>
+</head><body><h1>A host page</h1>${container ? '<div id="chat"></div>' : ''}
+<script src="${apiBase}/widget.js"${data}${container ? ' data-container="#chat"' : ''}></script>
+</body></html>`;
+}
+
+/** The server, a resource that allows only the host page's origin, and the host server. */
+export async function setup() {
+  const server = new TestServer();
+  await server.start();
+  const host = await hostServer();
+  const resourceId = unique('shop');
+  const resource = await api(server.base, 'POST', '/resources', {
+    headers: { 'x-operator-key': OPERATOR_KEY },
+    body: { resourceId, allowedOrigins: [host.origin] },
+  });
+  const secretHeaders = { 'x-api-key': resource.apiKey, 'x-api-secret': resource.apiSecret };
+  async function user(name, role = 'user') {
+    const username = unique(name);
+    const created = await api(server.base, 'POST', '/users', {
+      headers: secretHeaders,
+      body: { username, email: `${username}@example.com`, role },
+    });
+    const { chatToken } = await api(server.base, 'POST', '/users/chat-token', {
+      headers: secretHeaders,
+      body: { userId: created.id },
+    });
+    host.tokens.set(username, chatToken);
+    return { ...created, token: chatToken };
+  }
+  /** Calls the API as a user (a browser would send the same). */
+  const as = (someone, method, path, body) =>
+    api(server.base, method, path, {
+      headers: { 'x-api-key': resource.apiKey, authorization: `Bearer ${someone.token}` },
+      body,
+    });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true });
+  async function page() {
+    const context = await browser.newContext({ viewport: { width: 900, height: 760 } });
+    context.setDefaultTimeout(DEADLINE_MS);
+    const opened = await context.newPage();
+    opened.on('pageerror', (error) => console.error('page error:', error.message));
+    return opened;
+  }
+  async function dispose() {
+    await browser.close();
+    await host.close();
+    await server.dispose();
+  }
+  return { server, host, resource, user, as, page, dispose };
+}
+
+/** Saves a screenshot of the widget into SCREENSHOT_DIR (docs/images with `npm run screenshots`). */
+export async function screenshot(locator, name) {
+  const dir = process.env.SCREENSHOT_DIR;
+  if (!dir) return;
+  mkdirSync(dir, { recursive: true });
+  await locator.screenshot({ path: join(dir, name), animations: 'disabled' });
+}
