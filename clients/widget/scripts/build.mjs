@@ -2,7 +2,7 @@
 // Bundles the widget (src/widget.js, its styles and the SDK from clients/js/src) into one
 // minified file, dist/widget.js, which is committed: the server embeds it, so building the
 // server needs no Node. `--check` builds into memory and fails if the committed file differs.
-import { build } from 'esbuild';
+import { build, transform } from 'esbuild';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
@@ -14,6 +14,17 @@ const check = process.argv.includes('--check');
 /** The documented ceiling of the gzipped bundle. */
 const MAX_GZIPPED = 50 * 1024;
 
+/** Imports a stylesheet as its minified text (the widget puts it in its shadow root). */
+const minifiedCss = {
+  name: 'minified-css-text',
+  setup(builder) {
+    builder.onLoad({ filter: /\.css$/ }, async (args) => {
+      const { code } = await transform(readFileSync(args.path, 'utf8'), { loader: 'css', minify: true });
+      return { contents: code.trim(), loader: 'text' };
+    });
+  },
+};
+
 const result = await build({
   entryPoints: [join(root, 'src', 'widget.js')],
   bundle: true,
@@ -21,7 +32,7 @@ const result = await build({
   format: 'iife',
   target: ['es2020'],
   platform: 'browser',
-  loader: { '.css': 'text' },
+  plugins: [minifiedCss],
   legalComments: 'none',
   charset: 'utf8',
   write: false,
