@@ -189,7 +189,12 @@ export class Widget {
   }
 
   fail(error) {
-    const message = error instanceof ChatCloudError ? `${error.message} (${error.code})` : String(error?.message ?? error);
+    let message = error instanceof ChatCloudError ? `${error.message} (${error.code})` : String(error?.message ?? error);
+    if (error instanceof ChatCloudError && error.code === 'network_error') {
+      // A browser hides why a cross-origin request failed; the usual cause is the origin.
+      message = `cannot reach the chat server. If it is up, check that the resource's allowedOrigins include ${location.origin}`;
+    }
+    console.warn('ChatCloud widget:', message, error);
     this.body.replaceChildren(h('p', { class: 'empty', role: 'alert' }, `Chat is unavailable: ${message}`));
   }
 
@@ -530,8 +535,10 @@ export class Widget {
       if (view.kind === 'p2p') sender.classList.add('sr');
     }
     const meta = h('span', { class: 'meta' }, time(message.createdAt), message.editedAt && !deleted ? ' \u00b7 edited' : '');
+    // Read never goes back: a receipt may come before the send's own answer, or a stale copy.
+    const read = Boolean(message.isRead) || message.seq <= (view.otherReadSeq ?? 0);
     if (mine) {
-      const state = h('span', { class: 'receipt' }, message.isRead ? ' \u00b7 Read' : ' \u00b7 Sent');
+      const state = h('span', { class: 'receipt' }, read ? ' \u00b7 Read' : ' \u00b7 Sent');
       meta.append(state);
     }
     const element = h(
@@ -541,7 +548,7 @@ export class Widget {
       h('span', { class: 'bubble' }, mine ? h('span', { class: 'sr' }, 'You: ') : null, text),
       meta,
     );
-    element.dataset.read = String(Boolean(message.isRead));
+    element.dataset.read = String(read);
     if (existing) {
       existing.replaceWith(element);
     } else {
@@ -631,6 +638,7 @@ export class Widget {
   showRead(conversationId, seq) {
     const view = this.view;
     if (view.name !== 'conversation' || view.id !== conversationId || !view.elements) return;
+    view.otherReadSeq = Math.max(view.otherReadSeq ?? 0, seq);
     for (const element of view.list.querySelectorAll('.msg.mine')) {
       if (Number(element.dataset.seq) <= seq && element.dataset.read !== 'true') {
         element.dataset.read = 'true';

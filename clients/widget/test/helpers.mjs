@@ -104,11 +104,13 @@ export async function setup() {
       body,
     });
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true });
+  /** Uncaught errors of the widget's pages: a test fails on any. */
+  const pageErrors = [];
   async function page() {
     const context = await browser.newContext({ viewport: { width: 900, height: 760 } });
     context.setDefaultTimeout(DEADLINE_MS);
     const opened = await context.newPage();
-    opened.on('pageerror', (error) => console.error('page error:', error.message));
+    opened.on('pageerror', (error) => pageErrors.push(error.message));
     return opened;
   }
   async function dispose() {
@@ -116,7 +118,7 @@ export async function setup() {
     await host.close();
     await server.dispose();
   }
-  return { server, host, resource, user, as, page, dispose };
+  return { server, host, resource, user, as, page, pageErrors, dispose };
 }
 
 /** Saves a screenshot of the widget into SCREENSHOT_DIR (docs/images with `npm run screenshots`). */

@@ -1,14 +1,17 @@
 // The widget in a real browser (Debian's chromium, headless, through playwright-core) against a
 // real server: the host pages come from another origin than the API and widget.js, as on a site.
 // Every wait is on a condition in the page (playwright's auto-waiting locators) with a deadline.
-import { test, before, after } from 'node:test';
+import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, hostPage, screenshot } from './helpers.mjs';
+import { setup, hostPage, hostServer, screenshot } from './helpers.mjs';
 
 let env;
 before(async () => {
   env = await setup();
   assert.notEqual(new URL(env.server.base).origin, env.host.origin, 'the host page must be cross-origin');
+});
+afterEach(() => {
+  assert.deepEqual(env.pageErrors.splice(0), [], 'uncaught errors in the pages');
 });
 after(async () => {
   await env?.dispose();
@@ -39,6 +42,13 @@ test('two visitors chat live: messages, unread badges, read receipts and typing'
   const alice = await env.user('alice');
   const bob = await env.user('bob');
 
+  // Bob waits on a page with the floating widget: nothing yet.
+  const pageB = await env.page();
+  await pageB.goto(floatingPage('bob', bob));
+  await pageB.getByRole('button', { name: 'Open chat' }).click();
+  await pageB.getByText('No conversations yet.').waitFor();
+  await pageB.getByRole('button', { name: 'Close chat' }).click();
+
   // Alice, on the repository's example page, opens the conversation with Bob and writes.
   const pageA = await env.page();
   await pageA.goto(exampleUrl(alice, bob));
@@ -47,9 +57,7 @@ test('two visitors chat live: messages, unread badges, read receipts and typing'
   await inputA.press('Enter');
   await pageA.locator('.msg.mine', { hasText: 'Hello Bob' }).waitFor();
 
-  // Bob, on another page with the floating widget: one unread message on the launcher.
-  const pageB = await env.page();
-  await pageB.goto(floatingPage('bob', bob));
+  // Bob's launcher counts the unread message live; his inbox lists the new conversation.
   await pageB.getByRole('button', { name: 'Open chat, 1 unread' }).click();
   const item = pageB.getByRole('button', { name: new RegExp(alice.username) });
   await item.getByLabel('1 unread messages').waitFor();
@@ -166,4 +174,20 @@ test('a customer opens a ticket in the widget and sees the agent reply live', as
   await page.locator('.panel').waitFor({ state: 'hidden' });
   await page.getByRole('button', { name: 'Open chat' }).waitFor();
   await page.context().close();
+});
+
+test('a page whose origin the resource does not allow gets no chat', async () => {
+  const frank = await env.user('frank');
+  const stranger = await hostServer();
+  try {
+    stranger.pages.set('page', hostPage(env.server.base, { 'api-key': env.resource.apiKey, token: frank.token }, { container: true }));
+    const page = await env.page();
+    await page.goto(`${stranger.origin}/page`);
+    const alert = page.getByRole('alert').filter({ hasText: 'Chat is unavailable' });
+    await alert.waitFor();
+    assert.match(await alert.textContent(), new RegExp(`allowedOrigins include ${stranger.origin}`));
+    await page.context().close();
+  } finally {
+    await stranger.close();
+  }
 });
