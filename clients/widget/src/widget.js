@@ -98,7 +98,11 @@ export class Widget {
     this.opened = false;
     this.refreshQueued = false;
     this.mount();
-    this.start().catch((error) => this.fail(error));
+    /** Settles once the widget is signed in and shows its first view. */
+    this.ready = this.start();
+    this.ready.catch((error) => this.fail(error));
+    this.onVisible = () => this.markCurrentRead();
+    document.addEventListener('visibilitychange', this.onVisible);
   }
 
   // -- set-up ----------------------------------------------------------------------------------
@@ -225,6 +229,7 @@ export class Widget {
 
   /** Opens (or finds) the conversation with another user of the site and shows it. */
   async chatWith(userId) {
+    if (this.me === null) await this.ready;
     const conversation = await this.api.p2p.open(userId);
     this.kinds.set(conversation.id, 'p2p');
     if (!this.opened) this.open();
@@ -232,12 +237,14 @@ export class Widget {
   }
 
   /** Shows the support view (`'new'`: the new-ticket form). */
-  showSupport(form) {
+  async showSupport(form) {
+    if (this.me === null) await this.ready;
     if (!this.opened) this.open();
     return this.show({ name: form === 'new' ? 'new-ticket' : 'support' });
   }
 
   destroy() {
+    document.removeEventListener('visibilitychange', this.onVisible);
     this.live?.close();
     this.host.remove();
   }

@@ -173,6 +173,10 @@ test('a customer opens a ticket in the widget and sees the agent reply live', as
   await page.keyboard.press('Escape');
   await page.locator('.panel').waitFor({ state: 'hidden' });
   await page.getByRole('button', { name: 'Open chat' }).waitFor();
+
+  // The page's script can open the new-ticket form (e.g. from its own "Contact us" link).
+  await page.evaluate(() => window.ChatCloudWidget.instances[0].showSupport('new'));
+  await page.getByLabel('Subject').waitFor();
   await page.context().close();
 });
 
