@@ -84,8 +84,8 @@ export async function setup() {
     body: { resourceId, allowedOrigins: [host.origin] },
   });
   const secretHeaders = { 'x-api-key': resource.apiKey, 'x-api-secret': resource.apiSecret };
-  async function user(name, role = 'user') {
-    const username = unique(name);
+  /** A user of the resource (a fresh one: each run has its own server and database). */
+  async function user(username, role = 'user') {
     const created = await api(server.base, 'POST', '/users', {
       headers: secretHeaders,
       body: { username, email: `${username}@example.com`, role },
