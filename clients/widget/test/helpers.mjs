@@ -60,8 +60,8 @@ export async function hostServer() {
   return { origin, pages, tokens, close: () => new Promise((done) => server.close(done)) };
 }
 
-/** A host page with the widget's script tag, its attributes as given. */
-export function hostPage(apiBase, attributes, { container = false } = {}) {
+/** A host page with the widget's script tag, its attributes as given, after the page's own `script`. */
+export function hostPage(apiBase, attributes, { container = false, script = '' } = {}) {
   const data = Object.entries(attributes)
     .map(([name, value]) => ` data-${name}="${String(value).replace(/"/g, '&quot;')}"`)
     .join('');
@@ -69,6 +69,7 @@ export function hostPage(apiBase, attributes, { container = false } = {}) {
 <html lang="en"><head><meta charset="utf-8"><title>Host page</title>
 <style>body { font-family: sans-serif; margin: 0; padding: 16px; background: #f8fafc; } #chat { width: 380px; height: 560px; }</style>
 </head><body><h1>A host page</h1>${container ? '<div id="chat"></div>' : ''}
+${script ? `<script>${script}</script>` : ''}
 <script src="${apiBase}/widget.js"${data}${container ? ' data-container="#chat"' : ''}></script>
 </body></html>`;
 }

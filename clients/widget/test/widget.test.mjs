@@ -136,8 +136,17 @@ test('scrolling back loads older history with the before cursor', async () => {
 test('a customer opens a ticket in the widget and sees the agent reply live', async () => {
   const erin = await env.user('erin');
   const agent = await env.user('agent', 'staff');
+  // This page hands the token over through a callback of its own (asynchronous, as most are).
+  env.host.pages.set(
+    'erin',
+    hostPage(
+      env.server.base,
+      { 'api-key': env.resource.apiKey, 'token-callback': 'siteChatToken', open: 'true' },
+      { script: `window.siteChatToken = async (reason) => (await (await fetch('/token/erin')).json()).token;` },
+    ),
+  );
   const page = await env.page();
-  await page.goto(floatingPage('erin', erin, { open: 'true' }));
+  await page.goto(`${env.host.origin}/erin`);
 
   await page.getByRole('tab', { name: 'Support' }).click();
   await page.getByText('No tickets yet').waitFor();
