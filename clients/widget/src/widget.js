@@ -123,10 +123,21 @@ export class Widget {
     this.closeButton = this.inline
       ? null
       : h('button', { class: 'icon', type: 'button', 'aria-label': 'Close chat', onclick: () => this.close() }, '\u00d7');
-    this.chatsTab = h('button', { class: 'tab', type: 'button', role: 'tab', onclick: () => this.show({ name: 'chats' }) });
-    this.supportTab = h('button', { class: 'tab', type: 'button', role: 'tab', onclick: () => this.show({ name: 'support' }) });
+    const bodyId = `${panelId}-body`;
+    const tab = (name) =>
+      h('button', { class: 'tab', type: 'button', role: 'tab', id: `${panelId}-${name}`, 'aria-controls': bodyId, onclick: () => this.show({ name }) });
+    this.chatsTab = tab('chats');
+    this.supportTab = tab('support');
     this.tabs = h('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Chat sections' }, this.chatsTab, this.supportTab);
-    this.body = h('div', { class: 'body' });
+    // Arrow keys move between the tabs (the tab pattern); only the selected one is in the tab order.
+    this.tabs.addEventListener('keydown', (event) => {
+      if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight' && event.key !== 'Home' && event.key !== 'End') return;
+      event.preventDefault();
+      const next = this.view.name === 'chats' ? 'support' : 'chats';
+      const target = event.key === 'Home' ? 'chats' : event.key === 'End' ? 'support' : next;
+      this.show({ name: target }).then(() => (target === 'chats' ? this.chatsTab : this.supportTab).focus());
+    });
+    this.body = h('div', { class: 'body', id: bodyId });
     this.status = h('div', { class: 'status', role: 'status', hidden: true });
     this.announcer = h('div', { class: 'sr', 'aria-live': 'polite', 'aria-atomic': 'false' });
     this.panel = h(
@@ -177,6 +188,8 @@ export class Widget {
     const live = this.live;
     live.on('message', (message) => this.onMessage(message));
     live.on('read', (receipt) => this.onRead(receipt));
+    live.on('message.updated', (message) => this.onChanged(message));
+    live.on('message.deleted', (message) => this.onChanged(message));
     live.on('typing', (event) => this.onTyping(event));
     live.on('unread', () => this.renderBadges());
     live.on('state', (change) => this.onState(change));
@@ -333,6 +346,15 @@ export class Widget {
     const total = (kind) => (this.live ? [...this.kinds].filter(([, k]) => k === kind).reduce((sum, [id]) => sum + this.live.unreadCount(id), 0) : 0);
     this.chatsTab.setAttribute('aria-selected', String(chats));
     this.supportTab.setAttribute('aria-selected', String(support));
+    this.chatsTab.tabIndex = support ? -1 : 0;
+    this.supportTab.tabIndex = support ? 0 : -1;
+    if (chats || support) {
+      this.body.setAttribute('role', 'tabpanel');
+      this.body.setAttribute('aria-labelledby', (support ? this.supportTab : this.chatsTab).id);
+    } else {
+      this.body.removeAttribute('role');
+      this.body.removeAttribute('aria-labelledby');
+    }
     this.chatsTab.replaceChildren(...['Chats', badge(total('p2p'), 'messages in chats')].filter(Boolean));
     this.supportTab.replaceChildren(...['Support', badge(total('support'), 'messages from support')].filter(Boolean));
   }
@@ -623,6 +645,20 @@ export class Widget {
       if (atBottom || message.senderId === this.me.id) view.log.scrollTop = view.log.scrollHeight;
     }
     this.updateListItem(message);
+  }
+
+  /** An edit or a deletion: the message is shown anew where it is shown. */
+  onChanged(message) {
+    const view = this.view;
+    if (view.name === 'conversation' && view.id === message.conversationId && view.elements?.has(message.id)) {
+      this.renderMessage(view, message);
+    }
+    const list = this.kinds.get(message.conversationId) === 'support' ? this.tickets : this.conversations;
+    const item = list.find((entry) => entry.id === message.conversationId);
+    if (item && item.lastMessage?.id === message.id) {
+      item.lastMessage = message;
+      if (this.view.name === 'chats' || this.view.name === 'support') this.renderList();
+    }
   }
 
   updateListItem(message) {

@@ -61,7 +61,7 @@ test('two visitors chat live: messages, unread badges, read receipts and typing'
   await pageB.getByRole('button', { name: 'Open chat, 1 unread' }).click();
   const item = pageB.getByRole('button', { name: new RegExp(alice.username) });
   await item.getByLabel('1 unread messages').waitFor();
-  await pageB.getByRole('tab', { name: /Chats.*1 unread/ }).waitFor();
+  await pageB.getByRole('tab', { name: /Chats.*1 unread/, selected: true }).waitFor();
   await screenshot(pageB.locator('.panel'), 'widget-inbox.png');
 
   // Bob opens it: he sees the message, and Alice sees it read.
@@ -90,9 +90,18 @@ test('two visitors chat live: messages, unread badges, read receipts and typing'
   await pageA.locator('.msg.mine[data-read="true"]', { hasText: 'Great to hear' }).waitFor();
   await screenshot(pageB.locator('.panel'), 'widget-conversation.png');
 
+  // An edit from another of Alice's devices shows in Bob's view.
+  const [conversation] = (await env.as(alice, 'GET', '/p2p/conversations')).data;
+  const history = await env.as(alice, 'GET', `/p2p/conversations/${conversation.id}/messages`);
+  const greeting = history.data.find((message) => message.content.text === 'Great to hear');
+  await env.as(alice, 'PATCH', `/p2p/conversations/${conversation.id}/messages/${greeting.id}`, {
+    content: { text: 'Great to hear!' },
+  });
+  await pageB.locator('.msg', { hasText: 'Great to hear!' }).filter({ hasText: 'edited' }).waitFor();
+
   // Back in Bob's inbox, the conversation shows the last message and no badge.
   await pageB.getByRole('button', { name: 'Back' }).click();
-  await item.filter({ hasText: 'Great to hear' }).waitFor();
+  await item.filter({ hasText: 'Great to hear!' }).waitFor();
   assert.equal(await item.locator('.badge').count(), 0);
 
   await pageA.context().close();
@@ -148,7 +157,10 @@ test('a customer opens a ticket in the widget and sees the agent reply live', as
   const page = await env.page();
   await page.goto(`${env.host.origin}/erin`);
 
-  await page.getByRole('tab', { name: 'Support' }).click();
+  // The tabs follow the keyboard: an arrow key moves to the support tab.
+  await page.getByRole('tab', { name: 'Chats' }).focus();
+  await page.keyboard.press('ArrowRight');
+  await page.getByRole('tab', { name: 'Support', selected: true }).waitFor();
   await page.getByText('No tickets yet').waitFor();
   await page.getByRole('button', { name: 'New ticket' }).click();
   await page.getByLabel('Subject').fill('Payment failed');
