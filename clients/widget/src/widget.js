@@ -69,6 +69,12 @@ async function tokenFromUrl(url) {
   }
 }
 
+/** A random id for retry-safe sends (`crypto.randomUUID` exists only on HTTPS pages and localhost). */
+function clientMessageId() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
 let instanceCount = 0;
 
 export class Widget {
@@ -595,8 +601,12 @@ export class Widget {
     if (!text.trim()) return;
     input.value = '';
     const routes = view.kind === 'p2p' ? this.api.p2p : this.api.support;
+    // Sending the same text again after a failure reuses its id: stored once if the first got through.
+    const id = view.pending?.text === text ? view.pending.id : clientMessageId();
+    view.pending = { text, id };
     try {
-      const message = await routes.send(view.id, text, { clientMessageId: crypto.randomUUID() });
+      const message = await routes.send(view.id, text, { clientMessageId: id });
+      view.pending = null;
       if (this.view === view) {
         this.renderMessage(view, message);
         view.log.scrollTop = view.log.scrollHeight;
