@@ -41,6 +41,7 @@ export async function hostServer() {
   const example = readFileSync(join(repoRoot, 'examples', 'widget.html'));
   const server = createServer((request, response) => {
     const path = new URL(request.url, 'http://host').pathname;
+    if (path === '/favicon.ico') return response.writeHead(204).end();
     if (path === '/example') {
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       return response.end(example);
@@ -107,19 +108,49 @@ export async function setup() {
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true });
   /** Uncaught errors of the widget's pages: a test fails on any. */
   const pageErrors = [];
+  /** The pages opened, with their console output, for the report of a failed test. */
+  const pages = [];
   async function page() {
     const context = await browser.newContext({ viewport: { width: 900, height: 760 } });
     context.setDefaultTimeout(DEADLINE_MS);
     const opened = await context.newPage();
+    const entry = { page: opened, console: [] };
+    pages.push(entry);
     opened.on('pageerror', (error) => pageErrors.push(error.message));
+    opened.on('console', (message) => entry.console.push(`${message.type()}: ${message.text()}`));
     return opened;
   }
+
+  /** What each open page's widget shows and logged, and the server's log: for a failed test. */
+  async function report() {
+    const parts = [];
+    for (const [index, entry] of pages.splice(0).entries()) {
+      if (entry.page.isClosed()) continue;
+      const shown = await entry.page
+        .evaluate(() => document.querySelector('chatcloud-widget')?.shadowRoot?.querySelector('.panel')?.innerText ?? '(no widget)')
+        .catch((error) => `(unreadable: ${error.message})`);
+      parts.push(`page ${index + 1} (${entry.page.url()}):\n${shown}\nconsole:\n${entry.console.join('\n')}`);
+    }
+    parts.push(`server log (end):\n${server.log.slice(-3000)}`);
+    return parts.join('\n---\n');
+  }
+
+  /** A test body that, when it fails, adds `report()` to the error. */
+  const diagnosed = (body) => async (t) => {
+    try {
+      await body(t);
+      pages.length = 0;
+    } catch (error) {
+      error.message += `\n=== what the pages showed ===\n${await report()}`;
+      throw error;
+    }
+  };
   async function dispose() {
     await browser.close();
     await host.close();
     await server.dispose();
   }
-  return { server, host, resource, user, as, page, pageErrors, dispose };
+  return { server, host, resource, user, as, page, pageErrors, diagnosed, dispose };
 }
 
 /** Saves a screenshot of the widget into SCREENSHOT_DIR (docs/images with `npm run screenshots`). */

@@ -38,7 +38,7 @@ function floatingPage(name, user, extra = {}) {
   return `${env.host.origin}/${name}`;
 }
 
-test('two visitors chat live: messages, unread badges, read receipts and typing', async () => {
+test('two visitors chat live: messages, unread badges, read receipts and typing', (t) => env.diagnosed(async () => {
   const alice = await env.user('alice');
   const bob = await env.user('bob');
 
@@ -106,9 +106,9 @@ test('two visitors chat live: messages, unread badges, read receipts and typing'
 
   await pageA.context().close();
   await pageB.context().close();
-});
+})(t));
 
-test('scrolling back loads older history with the before cursor', async () => {
+test('scrolling back loads older history with the before cursor', (t) => env.diagnosed(async () => {
   const carol = await env.user('carol');
   const dave = await env.user('dave');
   const conversation = await env.as(carol, 'POST', '/p2p/conversations', { otherParticipantId: dave.id });
@@ -140,9 +140,9 @@ test('scrolling back loads older history with the before cursor', async () => {
   const order = await page.locator('.msg').evaluateAll((items) => items.map((li) => Number(li.dataset.seq)));
   assert.deepEqual(order, Array.from({ length: 70 }, (_, i) => i + 1));
   await page.context().close();
-});
+})(t));
 
-test('a customer opens a ticket in the widget and sees the agent reply live', async () => {
+test('a customer opens a ticket in the widget and sees the agent reply live', (t) => env.diagnosed(async () => {
   const erin = await env.user('erin');
   const agent = await env.user('agent', 'staff');
   // This page hands the token over through a callback of its own (asynchronous, as most are).
@@ -199,9 +199,9 @@ test('a customer opens a ticket in the widget and sees the agent reply live', as
   await page.evaluate(() => window.ChatCloudWidget.instances[0].showSupport('new'));
   await page.getByLabel('Subject').waitFor();
   await page.context().close();
-});
+})(t));
 
-test('a page whose origin the resource does not allow gets no chat', async () => {
+test('a page whose origin the resource does not allow gets no chat', (t) => env.diagnosed(async () => {
   const frank = await env.user('frank');
   const stranger = await hostServer();
   try {
@@ -215,4 +215,4 @@ test('a page whose origin the resource does not allow gets no chat', async () =>
   } finally {
     await stranger.close();
   }
-});
+})(t));
