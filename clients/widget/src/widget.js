@@ -331,7 +331,13 @@ export class Widget {
       this.title.textContent = 'Contact support';
       this.renderTicketForm();
     } else {
-      await this.renderConversation(view);
+      try {
+        await this.renderConversation(view);
+      } catch (error) {
+        // Shown where the conversation would be, not thrown at the host page.
+        if (this.view === view) this.body.replaceChildren(h('p', { class: 'empty', role: 'alert' }, `Could not open this conversation: ${error.message}`));
+        return;
+      }
     }
     this.focusView();
   }
@@ -547,6 +553,8 @@ export class Widget {
       view.log.scrollTop = top + (view.log.scrollHeight - height);
       view.hasMore = page.hasMore;
       view.older.hidden = !page.hasMore;
+    } catch (error) {
+      this.announce(`Could not load earlier messages: ${error.message}`);
     } finally {
       view.loading = false;
     }
