@@ -73,6 +73,7 @@ pub fn router(state: AppState) -> Router {
             routes::health::metrics_router()
         })
         .merge(routes::docs::router(openapi::finish(openapi)))
+        .merge(routes::widget::router())
         .fallback(|| async { AppError::NotFound("route") })
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

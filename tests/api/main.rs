@@ -16,5 +16,6 @@ mod support;
 mod tokens;
 mod unread;
 mod users;
+mod widget;
 mod ws;
 mod ws_limits;

@@ -10,4 +10,5 @@ pub mod resources;
 pub mod support;
 pub mod user_admin;
 pub mod users;
+pub mod widget;
 pub mod ws;
