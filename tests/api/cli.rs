@@ -22,10 +22,10 @@ fn chatcloud() -> Command {
 }
 
 /// A running `chatcloud serve` and what it printed before listening.
-struct Server {
+pub struct Server {
     child: Child,
-    base: String,
-    printed: Vec<String>,
+    pub base: String,
+    pub printed: Vec<String>,
 }
 
 impl Drop for Server {
@@ -35,7 +35,7 @@ impl Drop for Server {
     }
 }
 
-fn serve(database_url: &str) -> Server {
+pub fn serve(database_url: &str) -> Server {
     serve_with(database_url, &[], Stdio::null())
 }
 
@@ -78,7 +78,7 @@ fn serve_env(database_url: &str, args: &[&str], envs: &[(&str, &str)], stderr: S
     }
 }
 
-fn printed_value(printed: &[String], label: &str) -> Option<String> {
+pub fn printed_value(printed: &[String], label: &str) -> Option<String> {
     printed
         .iter()
         .find_map(|line| line.trim().strip_prefix(label).map(|v| v.trim().to_owned()))

@@ -10,6 +10,7 @@ mod limits;
 mod openapi;
 mod ops;
 mod p2p;
+mod readme;
 mod resources;
 mod roles;
 mod support;
