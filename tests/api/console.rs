@@ -47,6 +47,27 @@ async fn console_page_and_script_are_served() {
 }
 
 #[tokio::test]
+async fn the_docs_page_links_the_console_and_the_guides() {
+    let app = TestApp::spawn().await;
+    let page = app.get("/docs").send().await.expect("docs");
+    let html = page.text().await.expect("body");
+    for link in ["/console", "/docs/widget.md", "/docs/console.md"] {
+        assert!(
+            html.contains(&format!("href=\"{link}\"")),
+            "{link} in {html}"
+        );
+    }
+    for (path, title) in [
+        ("/docs/widget.md", "# The drop-in widget"),
+        ("/docs/console.md", "# The agent console"),
+    ] {
+        let guide = app.get(path).send().await.expect("guide");
+        assert_eq!(guide.status(), 200);
+        assert!(guide.text().await.expect("body").starts_with(title));
+    }
+}
+
+#[tokio::test]
 async fn the_servers_own_origin_is_accepted_for_every_resource() {
     let app = TestApp::spawn().await;
     // The resource allows https://site.com only.
