@@ -195,6 +195,21 @@ pub fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<Cow<'a, str>
     Some(text).filter(|text| !text.is_empty())
 }
 
+/// The request's browser `Origin`, unless it is the server's own origin (`http` or `https`
+/// followed by the request's `Host`): pages the server itself serves, such as the agent console
+/// at `/console`, may call the API for every resource whatever its allowedOrigins.
+pub fn foreign_origin(headers: &HeaderMap) -> Option<Cow<'_, str>> {
+    let origin = header_str(headers, header::ORIGIN.as_str())?;
+    let own = header_str(headers, header::HOST.as_str()).is_some_and(|host| {
+        ["http://", "https://"].iter().any(|scheme| {
+            origin
+                .strip_prefix(scheme)
+                .is_some_and(|rest| rest.eq_ignore_ascii_case(&host))
+        })
+    });
+    (!own).then_some(origin)
+}
+
 impl Tenant {
     /// Resolves the resource of `api_key` and checks the browser origin and the secret, if given.
     /// A valid secret makes the request the site's server's: it is charged to that budget.
@@ -251,7 +266,7 @@ impl FromRequestParts<AppState> for Tenant {
             state,
             &request_budget(parts),
             header_str(headers, "x-api-key").as_deref(),
-            header_str(headers, header::ORIGIN.as_str()).as_deref(),
+            foreign_origin(headers).as_deref(),
             header_str(headers, "x-api-secret").as_deref(),
         )
         .await?;

@@ -74,6 +74,7 @@ pub fn router(state: AppState) -> Router {
         })
         .merge(routes::docs::router(openapi::finish(openapi)))
         .merge(routes::widget::router())
+        .merge(routes::console::router())
         .fallback(|| async { AppError::NotFound("route") })
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

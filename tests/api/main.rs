@@ -2,6 +2,7 @@
 
 mod admin;
 mod cli;
+mod console;
 mod disk_full;
 mod errors;
 mod hardening;

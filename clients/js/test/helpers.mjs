@@ -2,20 +2,9 @@
 // through the SDK itself, and waiting on conditions (never on time alone).
 import { createHmac, randomBytes } from 'node:crypto';
 import { ChatCloud } from '../dist/index.js';
-import { TestServer, OPERATOR_KEY, JWT_SECRET } from './server.mjs';
+import { TestServer, OPERATOR_KEY, JWT_SECRET, waitFor } from './server.mjs';
 
-export { TestServer };
-
-/** Waits until `condition()` is truthy (it may be async); fails after `ms` with `what`. */
-export async function waitFor(condition, what, ms = 15_000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await condition();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+export { TestServer, waitFor };
 
 let counter = 0;
 /** A unique name for users and resources of one run. */

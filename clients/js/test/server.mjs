@@ -100,3 +100,26 @@ export class TestServer {
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
+
+/** Waits until `condition()` is truthy (it may be async); fails after `ms` with `what`. */
+export async function waitFor(condition, what, ms = 15_000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await condition();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Calls the API and answers `data` of the envelope; throws on an error status. */
+export async function api(base, method, path, { headers = {}, body } = {}) {
+  const response = await fetch(`${base}/api/v1${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await response.json().catch(() => null);
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
+  return json.data;
+}

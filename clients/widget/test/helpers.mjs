@@ -7,26 +7,14 @@ import { randomBytes } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { TestServer, OPERATOR_KEY } from '../../js/test/server.mjs';
+import { TestServer, OPERATOR_KEY, api } from '../../js/test/server.mjs';
 
-export { TestServer };
+export { TestServer, api };
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 /** How long a condition may take to come true in the browser. */
 export const DEADLINE_MS = 15_000;
-
-/** Calls the API and answers `data` of the envelope; throws on an error status. */
-export async function api(base, method, path, { headers = {}, body } = {}) {
-  const response = await fetch(`${base}/api/v1${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = await response.json().catch(() => null);
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
-  return json.data;
-}
 
 export const unique = (prefix) => `${prefix}_${randomBytes(3).toString('hex')}`;
 

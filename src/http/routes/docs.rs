@@ -31,6 +31,16 @@ pub fn router(openapi: Value) -> Router<AppState> {
         )
         .route("/docs", get(|| async { Html(DOCS_PAGE) }))
         .route(RENDERER_PATH, get(renderer))
+        .route("/docs/widget.md", get(|| guide(WIDGET_GUIDE)))
+        .route("/docs/console.md", get(|| guide(CONSOLE_GUIDE)))
+}
+
+/// The guides of the widget and the console, as in the repository's docs/, served as text.
+const WIDGET_GUIDE: &str = include_str!("../../../docs/WIDGET.md");
+const CONSOLE_GUIDE: &str = include_str!("../../../docs/CONSOLE.md");
+
+async fn guide(text: &'static str) -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text)
 }
 
 async fn renderer() -> impl IntoResponse {
@@ -43,7 +53,8 @@ async fn renderer() -> impl IntoResponse {
     )
 }
 
-/// Redoc renders the OpenAPI document in the reader's browser, from this server alone.
+/// Redoc renders the OpenAPI document in the reader's browser, from this server alone. A bar
+/// above it links what else this server serves for browsers: the widget and the agent console.
 const DOCS_PAGE: &str = r#"<!doctype html>
 <html lang="en">
 <head>
@@ -52,6 +63,13 @@ const DOCS_PAGE: &str = r#"<!doctype html>
   <meta name="viewport" content="width=device-width, initial-scale=1">
 </head>
 <body>
+  <nav aria-label="ChatCloud" style="font-family: sans-serif; padding: 8px 16px; border-bottom: 1px solid #ddd">
+    <strong>ChatCloud</strong> ·
+    <a href="/console">Agent console</a> ·
+    <a href="/docs/widget.md">The drop-in widget (/widget.js)</a> ·
+    <a href="/docs/console.md">The agent console's guide</a> ·
+    <a href="/api/v1/openapi.json">OpenAPI document</a>
+  </nav>
   <redoc spec-url="/api/v1/openapi.json"></redoc>
   <noscript>The reference needs JavaScript; the raw document is at <a href="/api/v1/openapi.json">/api/v1/openapi.json</a>.</noscript>
   <script src="/docs/redoc-2.5.4.standalone.js"></script>

@@ -1,6 +1,7 @@
 //! One file per resource of the API, each with its own `router()`.
 
 pub mod admin;
+pub mod console;
 pub mod docs;
 pub mod health;
 pub mod messages;
