@@ -7,6 +7,8 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::domain::error::{Error as DomainError, InvalidInput, Unavailable};
+
 /// Every way a request can fail. `code` strings are stable (contract §1).
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -295,5 +297,30 @@ impl IntoResponse for AppError {
                 .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
         response
+    }
+}
+
+impl From<DomainError> for AppError {
+    fn from(error: DomainError) -> Self {
+        match error {
+            DomainError::Invalid { input, message } => AppError::BadRequest {
+                message,
+                code: match input {
+                    InvalidInput::Body => ErrorCode::InvalidBody,
+                    InvalidInput::Query => ErrorCode::InvalidQuery,
+                    InvalidInput::Cursor => ErrorCode::InvalidCursor,
+                    InvalidInput::DeletedMessage => ErrorCode::MessageDeleted,
+                },
+            },
+            DomainError::Forbidden(message) => AppError::forbidden(message),
+            DomainError::NotFound(what) => AppError::NotFound(what),
+            DomainError::Conflict(message) => AppError::Conflict(message),
+            DomainError::Unavailable(Unavailable::Overloaded) => AppError::Overloaded,
+            DomainError::Unavailable(Unavailable::StorageFull) => AppError::StorageFull,
+            DomainError::Unavailable(Unavailable::StorageFailed(cause)) => {
+                AppError::StorageUnavailable(cause)
+            }
+            DomainError::Internal(error) => AppError::Internal(error),
+        }
     }
 }

@@ -18,6 +18,8 @@ pub mod http;
 pub mod realtime;
 /// The HTTP server: accept loop, connection timeouts, graceful shutdown.
 pub mod server;
+/// The operations of the API over conversations and messages, typed and free of HTTP.
+pub mod service;
 /// SQL storage over SQLite or PostgreSQL.
 pub mod store;
 /// Creating resources with fresh keys.

@@ -5,9 +5,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::auth::keys::KeyPair;
+use crate::domain::error::Error;
 use crate::domain::resource::{validate_origin, validate_resource_id, TokenIssuance};
 use crate::domain::time::{self, now_ms};
-use crate::error::AppError;
 use crate::store::{NewResource, Store};
 
 /// `POST /api/v1/resources` body.
@@ -42,10 +42,10 @@ pub struct ProvisionedResource {
 pub async fn create_resource(
     store: &Store,
     request: CreateResource,
-) -> Result<ProvisionedResource, AppError> {
+) -> Result<ProvisionedResource, Error> {
     validate_resource_id(&request.resource_id)?;
     if request.allowed_origins.len() > 50 {
-        return Err(AppError::bad_request("at most 50 allowedOrigins"));
+        return Err(Error::invalid_body("at most 50 allowedOrigins"));
     }
     request
         .allowed_origins
@@ -83,13 +83,13 @@ pub struct RotatedKeys {
 
 /// Replaces a resource's API key and secret; the old ones stop matching with this commit (on
 /// other running servers within the cache's bound, one second). 404 if there is no such resource.
-pub async fn rotate_keys(store: &Store, resource_id: &str) -> Result<RotatedKeys, AppError> {
+pub async fn rotate_keys(store: &Store, resource_id: &str) -> Result<RotatedKeys, Error> {
     let keys = KeyPair::generate();
     let rotated = store
         .rotate_resource_keys(resource_id, &keys.api_key_hash, &keys.secret_hash)
         .await?;
     if !rotated {
-        return Err(AppError::NotFound("resource"));
+        return Err(Error::NotFound("resource"));
     }
     Ok(RotatedKeys {
         resource_id: resource_id.to_owned(),
@@ -103,7 +103,7 @@ pub const DEMO_RESOURCE: &str = "localhost";
 
 /// On an empty database, the open demo resource `localhost` (allowing every origin), so the
 /// documentation's browser examples run against a fresh checkout. `None` if there was data.
-pub async fn create_demo_resource(store: &Store) -> Result<Option<ProvisionedResource>, AppError> {
+pub async fn create_demo_resource(store: &Store) -> Result<Option<ProvisionedResource>, Error> {
     if !store.has_no_resources().await? {
         return Ok(None);
     }
@@ -115,7 +115,7 @@ pub async fn create_demo_resource(store: &Store) -> Result<Option<ProvisionedRes
     match create_resource(store, request).await {
         Ok(created) => Ok(Some(created)),
         // Another process made it at the same moment.
-        Err(AppError::Conflict(_)) => Ok(None),
+        Err(Error::Conflict(_)) => Ok(None),
         Err(error) => Err(error),
     }
 }

@@ -1,86 +1,119 @@
-//! Conversations (P2P chats and support tickets): their state, who may do what with them, and
-//! the ticket status life cycle.
+//! Conversations: P2P chats and support tickets as one type whose `kind` owns what differs (the
+//! participants and the status life cycle), so a chat with a ticket status, or a ticket without a
+//! subject, cannot be built.
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::message::StoredMessage;
-use super::role::Role;
-use super::user::User;
-use crate::error::AppError;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+/// Which kind a conversation is, as the API names it (`"type"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ConversationType {
     P2p,
     Support,
 }
 
-impl Kind {
+impl ConversationType {
     pub fn as_str(self) -> &'static str {
         match self {
-            Kind::P2p => "p2p",
-            Kind::Support => "support",
+            ConversationType::P2p => "p2p",
+            ConversationType::Support => "support",
         }
     }
 
-    pub fn parse(s: &str) -> Option<Kind> {
+    pub fn parse(s: &str) -> Option<ConversationType> {
         match s {
-            "p2p" => Some(Kind::P2p),
-            "support" => Some(Kind::Support),
+            "p2p" => Some(ConversationType::P2p),
+            "support" => Some(ConversationType::Support),
             _ => None,
         }
     }
 }
 
-/// Status of a conversation: `active`/`archived` for P2P, `open`/`pending`/`resolved`/`closed`
-/// for tickets.
+/// Generates `as_str`, `parse` and `ALL` for a fieldless enum whose serde names are lowercase.
+macro_rules! named_values {
+    ($type:ident { $($variant:ident => $name:literal),+ $(,)? }) => {
+        impl $type {
+            pub const ALL: &'static [$type] = &[$($type::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($type::$variant => $name),+
+                }
+            }
+
+            pub fn parse(s: &str) -> Option<$type> {
+                match s {
+                    $($name => Some($type::$variant),)+
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+/// A P2P chat's status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
-pub enum Status {
+pub enum ChatStatus {
     Active,
     Archived,
+}
+named_values!(ChatStatus { Active => "active", Archived => "archived" });
+
+/// A ticket's status (contract §5): `closed` is final.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum TicketStatus {
     Open,
     Pending,
     Resolved,
     Closed,
 }
+named_values!(TicketStatus {
+    Open => "open",
+    Pending => "pending",
+    Resolved => "resolved",
+    Closed => "closed",
+});
 
-impl Status {
-    pub const ALL: [Status; 6] = [
-        Status::Active,
-        Status::Archived,
-        Status::Open,
-        Status::Pending,
-        Status::Resolved,
-        Status::Closed,
-    ];
+impl TicketStatus {
+    /// The status after a message from `side`: a staff reply moves `open` to `pending`; a
+    /// customer reply moves `pending` or `resolved` back to `open`.
+    pub fn after_reply(self, side: Side) -> TicketStatus {
+        match (side, self) {
+            (Side::Two, TicketStatus::Open) => TicketStatus::Pending,
+            (Side::One, TicketStatus::Pending | TicketStatus::Resolved) => TicketStatus::Open,
+            _ => self,
+        }
+    }
+}
 
+/// The status of a conversation of either kind: what mixed lists (the admin panel) filter on and
+/// events carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum AnyStatus {
+    Chat(ChatStatus),
+    Ticket(TicketStatus),
+}
+
+impl AnyStatus {
     pub fn as_str(self) -> &'static str {
         match self {
-            Status::Active => "active",
-            Status::Archived => "archived",
-            Status::Open => "open",
-            Status::Pending => "pending",
-            Status::Resolved => "resolved",
-            Status::Closed => "closed",
+            AnyStatus::Chat(status) => status.as_str(),
+            AnyStatus::Ticket(status) => status.as_str(),
         }
     }
 
-    pub fn parse(s: &str) -> Option<Status> {
-        Status::ALL.into_iter().find(|status| status.as_str() == s)
-    }
-
-    /// Whether the status belongs to conversations of `kind`.
-    pub fn fits(self, kind: Kind) -> bool {
-        match kind {
-            Kind::P2p => matches!(self, Status::Active | Status::Archived),
-            Kind::Support => !matches!(self, Status::Active | Status::Archived),
+    /// The kind of conversation that can have this status.
+    pub fn conversation_type(self) -> ConversationType {
+        match self {
+            AnyStatus::Chat(_) => ConversationType::P2p,
+            AnyStatus::Ticket(_) => ConversationType::Support,
         }
-    }
-
-    /// Whether new messages are refused (archived chats, closed tickets).
-    pub fn is_read_only(self) -> bool {
-        matches!(self, Status::Archived | Status::Closed)
     }
 }
 
@@ -92,25 +125,7 @@ pub enum Priority {
     Medium,
     High,
 }
-
-impl Priority {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Priority::Low => "low",
-            Priority::Medium => "medium",
-            Priority::High => "high",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Priority> {
-        match s {
-            "low" => Some(Priority::Low),
-            "medium" => Some(Priority::Medium),
-            "high" => Some(Priority::High),
-            _ => None,
-        }
-    }
-}
+named_values!(Priority { Low => "low", Medium => "medium", High => "high" });
 
 /// The two sides of every conversation. P2P: the two participants. Support: the customer (one)
 /// and the staff as a whole (two).
@@ -125,14 +140,6 @@ impl Side {
         match self {
             Side::One => Side::Two,
             Side::Two => Side::One,
-        }
-    }
-
-    /// 0 or 1, for the per-side arrays.
-    pub fn index(self) -> usize {
-        match self {
-            Side::One => 0,
-            Side::Two => 1,
         }
     }
 
@@ -154,100 +161,131 @@ impl Side {
     }
 }
 
-/// A conversation as stored.
-#[derive(Debug, Clone)]
-pub struct Conversation {
-    pub id: String,
-    pub resource_id: String,
-    pub kind: Kind,
-    pub status: Status,
-    /// P2P: the first participant. Support: the customer.
-    pub participant_one: String,
-    /// P2P: the second participant. Support: none (the staff).
-    pub participant_two: Option<String>,
-    pub unread: [i64; 2],
-    pub read_seq: [i64; 2],
-    pub message_count: i64,
-    pub last_seq: i64,
-    pub last_message_at: Option<i64>,
-    pub last_message: Option<StoredMessage>,
-    pub ticket: Option<TicketFields>,
-    pub created_at: i64,
-    pub updated_at: i64,
+/// One value for each side of a conversation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PerSide<T> {
+    pub one: T,
+    pub two: T,
 }
 
-/// What only tickets have.
+impl<T> PerSide<T> {
+    pub fn get(&self, side: Side) -> &T {
+        match side {
+            Side::One => &self.one,
+            Side::Two => &self.two,
+        }
+    }
+
+    pub fn get_mut(&mut self, side: Side) -> &mut T {
+        match side {
+            Side::One => &mut self.one,
+            Side::Two => &mut self.two,
+        }
+    }
+}
+
+/// A P2P chat: two participants, active or archived.
 #[derive(Debug, Clone)]
-pub struct TicketFields {
+pub struct Chat {
+    pub participants: PerSide<String>,
+    pub status: ChatStatus,
+}
+
+/// A support ticket: its customer is side one; the staff as a whole answer as side two.
+#[derive(Debug, Clone)]
+pub struct Ticket {
+    pub customer_id: String,
+    pub status: TicketStatus,
     pub subject: String,
     pub priority: Priority,
     pub category: Option<String>,
     pub assignee_id: Option<String>,
 }
 
-/// How a user stands to a conversation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Access {
-    /// Reads and writes as this side.
-    Member(Side),
-    /// Reads only: a moderator or above looking at a P2P chat they are not in.
-    Observer,
+/// What a conversation is, with what only that kind has.
+#[derive(Debug, Clone)]
+pub enum Kind {
+    Chat(Chat),
+    Ticket(Ticket),
 }
 
-impl Access {
-    pub fn side(self) -> Option<Side> {
-        match self {
-            Access::Member(side) => Some(side),
-            Access::Observer => None,
-        }
-    }
-
-    /// The side to write as; 403 for observers.
-    pub fn writer(self) -> Result<Side, AppError> {
-        self.side().ok_or_else(|| {
-            AppError::forbidden("moderators may read this conversation, not write to it")
-        })
-    }
+/// A conversation as stored: what both kinds share, and its kind.
+#[derive(Debug, Clone)]
+pub struct Conversation {
+    pub id: String,
+    pub resource_id: String,
+    pub kind: Kind,
+    pub unread: PerSide<i64>,
+    pub read_seq: PerSide<i64>,
+    pub message_count: i64,
+    pub last_seq: i64,
+    pub last_message_at: Option<i64>,
+    pub last_message: Option<StoredMessage>,
+    pub created_at: i64,
+    pub updated_at: i64,
 }
 
 impl Conversation {
-    /// How `user` may use this conversation; `None` means it is invisible to them (404).
-    ///
-    /// P2P: the participants are members; moderators and above of the resource observe. Support:
-    /// the customer is side one; staff and above answer as side two.
-    pub fn access(&self, user: &User) -> Option<Access> {
-        if user.resource_id != self.resource_id {
-            return None;
-        }
-        if user.id == self.participant_one {
-            return Some(Access::Member(Side::One));
-        }
+    pub fn conversation_type(&self) -> ConversationType {
         match self.kind {
-            Kind::P2p if self.participant_two.as_deref() == Some(user.id.as_str()) => {
-                Some(Access::Member(Side::Two))
+            Kind::Chat(_) => ConversationType::P2p,
+            Kind::Ticket(_) => ConversationType::Support,
+        }
+    }
+
+    pub fn status(&self) -> AnyStatus {
+        match &self.kind {
+            Kind::Chat(chat) => AnyStatus::Chat(chat.status),
+            Kind::Ticket(ticket) => AnyStatus::Ticket(ticket.status),
+        }
+    }
+
+    pub fn is_ticket(&self) -> bool {
+        matches!(self.kind, Kind::Ticket(_))
+    }
+
+    /// The user on `side` (none for the staff side of a ticket).
+    pub fn participant(&self, side: Side) -> Option<&str> {
+        match (&self.kind, side) {
+            (Kind::Chat(chat), side) => Some(chat.participants.get(side)),
+            (Kind::Ticket(ticket), Side::One) => Some(&ticket.customer_id),
+            (Kind::Ticket(_), Side::Two) => None,
+        }
+    }
+
+    /// The users named by the conversation: both participants of a chat, a ticket's customer.
+    pub fn participants(&self) -> Vec<&str> {
+        [Side::One, Side::Two]
+            .into_iter()
+            .filter_map(|side| self.participant(side))
+            .collect()
+    }
+
+    /// Whether new messages are refused, and why (archived chats, closed tickets).
+    pub fn read_only_reason(&self) -> Option<&'static str> {
+        match &self.kind {
+            Kind::Chat(chat) if chat.status == ChatStatus::Archived => {
+                Some("this conversation is archived; unarchive it first")
             }
-            Kind::P2p if user.role >= Role::Moderator => Some(Access::Observer),
-            Kind::Support if user.role.is_elevated() => Some(Access::Member(Side::Two)),
+            Kind::Ticket(ticket) if ticket.status == TicketStatus::Closed => {
+                Some("this ticket is closed")
+            }
             _ => None,
         }
     }
 
-    /// The participant on `side` (none for the staff side of a ticket).
-    pub fn participant(&self, side: Side) -> Option<&str> {
-        match side {
-            Side::One => Some(&self.participant_one),
-            Side::Two => self.participant_two.as_deref(),
+    pub fn as_ticket(&self) -> Option<&Ticket> {
+        match &self.kind {
+            Kind::Ticket(ticket) => Some(ticket),
+            Kind::Chat(_) => None,
         }
     }
-}
 
-/// The ticket status after a message from `side` (contract §5): a staff reply moves `open` to
-/// `pending`; a customer reply moves `pending` or `resolved` back to `open`.
-pub fn status_after_reply(status: Status, side: Side) -> Status {
-    match (side, status) {
-        (Side::Two, Status::Open) => Status::Pending,
-        (Side::One, Status::Pending | Status::Resolved) => Status::Open,
-        _ => status,
+    pub fn as_chat(&self) -> Option<&Chat> {
+        match &self.kind {
+            Kind::Chat(chat) => Some(chat),
+            Kind::Ticket(_) => None,
+        }
     }
 }
 
@@ -257,28 +295,37 @@ mod tests {
 
     #[test]
     fn replies_move_ticket_status() {
-        assert_eq!(status_after_reply(Status::Open, Side::Two), Status::Pending);
-        assert_eq!(status_after_reply(Status::Pending, Side::One), Status::Open);
+        use TicketStatus::*;
+        assert_eq!(Open.after_reply(Side::Two), Pending);
+        assert_eq!(Pending.after_reply(Side::One), Open);
+        assert_eq!(Resolved.after_reply(Side::One), Open);
+        assert_eq!(Resolved.after_reply(Side::Two), Resolved);
+        assert_eq!(Open.after_reply(Side::One), Open);
+        assert_eq!(Pending.after_reply(Side::Two), Pending);
+        assert_eq!(Closed.after_reply(Side::One), Closed);
+    }
+
+    #[test]
+    fn any_status_reads_either_kinds_names() {
+        let parsed: AnyStatus = serde_json::from_str("\"archived\"").expect("a chat status");
+        assert_eq!(parsed, AnyStatus::Chat(ChatStatus::Archived));
+        let parsed: AnyStatus = serde_json::from_str("\"resolved\"").expect("a ticket status");
+        assert_eq!(parsed, AnyStatus::Ticket(TicketStatus::Resolved));
+        assert!(serde_json::from_str::<AnyStatus>("\"lost\"").is_err());
         assert_eq!(
-            status_after_reply(Status::Resolved, Side::One),
-            Status::Open
-        );
-        assert_eq!(
-            status_after_reply(Status::Resolved, Side::Two),
-            Status::Resolved
-        );
-        assert_eq!(status_after_reply(Status::Open, Side::One), Status::Open);
-        assert_eq!(
-            status_after_reply(Status::Pending, Side::Two),
-            Status::Pending
+            serde_json::to_string(&AnyStatus::Ticket(TicketStatus::Open)).expect("serialises"),
+            "\"open\""
         );
     }
 
     #[test]
-    fn statuses_fit_their_kind() {
-        assert!(Status::Archived.fits(Kind::P2p));
-        assert!(!Status::Open.fits(Kind::P2p));
-        assert!(Status::Closed.fits(Kind::Support));
-        assert!(!Status::Active.fits(Kind::Support));
+    fn names_round_trip() {
+        for status in TicketStatus::ALL {
+            assert_eq!(TicketStatus::parse(status.as_str()), Some(*status));
+        }
+        for status in ChatStatus::ALL {
+            assert_eq!(ChatStatus::parse(status.as_str()), Some(*status));
+        }
+        assert_eq!(Priority::parse("urgent"), None);
     }
 }

@@ -3,24 +3,37 @@
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::conversation::Side;
+use super::conversation::{PerSide, Side};
+use super::error::{Error, Result};
 use super::time;
-use crate::error::AppError;
 
 /// Longest message text, in Unicode scalar values.
 pub const MAX_TEXT_CHARS: usize = 10_000;
 
 /// Message text: non-empty after trimming, at most 10,000 characters, stored as sent.
-pub fn validate_text(text: &str) -> Result<(), AppError> {
-    if text.trim().is_empty() {
-        return Err(AppError::bad_request("content.text must not be empty"));
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageText(String);
+
+impl MessageText {
+    pub fn parse(text: String) -> Result<MessageText> {
+        if text.trim().is_empty() {
+            return Err(Error::invalid_body("content.text must not be empty"));
+        }
+        if text.chars().count() > MAX_TEXT_CHARS {
+            return Err(Error::invalid_body(
+                "content.text must be at most 10000 characters",
+            ));
+        }
+        Ok(MessageText(text))
     }
-    if text.chars().count() > MAX_TEXT_CHARS {
-        return Err(AppError::bad_request(
-            "content.text must be at most 10000 characters",
-        ));
+
+    pub fn as_str(&self) -> &str {
+        &self.0
     }
-    Ok(())
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
 }
 
 /// A message as stored.
@@ -72,10 +85,10 @@ pub struct Message {
 impl StoredMessage {
     /// The client view, given the read watermarks of the conversation's two sides and whether it
     /// is a support ticket.
-    pub fn view(self, read_seq: [i64; 2], is_ticket: bool) -> Message {
+    pub fn view(self, read_seq: PerSide<i64>, is_ticket: bool) -> Message {
         let reader = self.sender_side.other();
         Message {
-            is_read: read_seq[reader.index()] >= self.seq,
+            is_read: *read_seq.get(reader) >= self.seq,
             is_staff: is_ticket.then_some(self.sender_side == Side::Two),
             content: Content {
                 text: if self.deleted_at.is_some() {
@@ -101,12 +114,13 @@ mod tests {
 
     #[test]
     fn text_rules() {
-        assert!(validate_text("hi").is_ok());
-        assert!(validate_text("  padded  ").is_ok());
-        assert!(validate_text("").is_err());
-        assert!(validate_text(" \n\t ").is_err());
-        assert!(validate_text(&"é".repeat(MAX_TEXT_CHARS)).is_ok());
-        assert!(validate_text(&"é".repeat(MAX_TEXT_CHARS + 1)).is_err());
+        let parse = |text: &str| MessageText::parse(text.to_owned());
+        assert_eq!(parse("  padded  ").expect("valid").as_str(), "  padded  ");
+        assert!(parse("hi").is_ok());
+        assert!(parse("").is_err());
+        assert!(parse(" \n\t ").is_err());
+        assert!(parse(&"é".repeat(MAX_TEXT_CHARS)).is_ok());
+        assert!(parse(&"é".repeat(MAX_TEXT_CHARS + 1)).is_err());
     }
 
     #[test]
@@ -122,10 +136,10 @@ mod tests {
             edited_at: None,
             deleted_at: Some(1),
         };
-        let unread = message.clone().view([3, 2], false);
+        let unread = message.clone().view(PerSide { one: 3, two: 2 }, false);
         assert!(!unread.is_read);
         assert_eq!(unread.content.text, "", "deleted text is removed");
         assert_eq!(unread.is_staff, None);
-        assert!(message.view([0, 3], true).is_read);
+        assert!(message.view(PerSide { one: 0, two: 3 }, true).is_read);
     }
 }

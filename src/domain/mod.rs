@@ -1,11 +1,13 @@
 //! Pure types and rules of the chat domain: no I/O, unit-tested in place.
 
 pub mod conversation;
+pub mod error;
 pub mod id;
 pub mod message;
 pub mod page;
+pub mod policy;
 pub mod resource;
 pub mod role;
+pub mod ticket;
 pub mod time;
 pub mod user;
-pub mod view;

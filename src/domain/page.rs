@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::error::AppError;
+use crate::domain::error::Error;
 
 /// `?page=1&limit=20`: page >= 1, 1 <= limit <= 100.
 #[derive(Debug, Clone, Copy, Deserialize, IntoParams)]
@@ -24,20 +24,18 @@ pub struct PageRequest {
 
 impl PageQuery {
     /// Validates `?page&limit` as read from a route's own query struct.
-    pub fn check(page: Option<i64>, limit: Option<i64>) -> Result<PageRequest, AppError> {
+    pub fn check(page: Option<i64>, limit: Option<i64>) -> Result<PageRequest, Error> {
         PageQuery { page, limit }.validate()
     }
 
-    pub fn validate(self) -> Result<PageRequest, AppError> {
+    pub fn validate(self) -> Result<PageRequest, Error> {
         let page = self.page.unwrap_or(1);
         let limit = self.limit.unwrap_or(20);
         if !(1..=1_000_000).contains(&page) {
-            return Err(AppError::invalid_query(
-                "page must be between 1 and 1000000",
-            ));
+            return Err(Error::invalid_query("page must be between 1 and 1000000"));
         }
         if !(1..=100).contains(&limit) {
-            return Err(AppError::invalid_query("limit must be between 1 and 100"));
+            return Err(Error::invalid_query("limit must be between 1 and 100"));
         }
         Ok(PageRequest { page, limit })
     }

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::time;
-use crate::error::AppError;
+use crate::domain::error::Error;
 
 /// Who may create users and issue chat tokens (contract §2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
@@ -56,21 +56,21 @@ impl Resource {
 }
 
 /// 1..=100 characters of ASCII letters, digits, `.`, `-`, `_` and `:` (a domain, `localhost:3000`).
-pub fn validate_resource_id(id: &str) -> Result<(), AppError> {
+pub fn validate_resource_id(id: &str) -> Result<(), Error> {
     let valid_chars = id
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b':'));
     if (1..=100).contains(&id.len()) && valid_chars {
         Ok(())
     } else {
-        Err(AppError::bad_request(
+        Err(Error::invalid_body(
             "resourceId must be 1 to 100 characters of letters, digits, '.', '-', '_' or ':'",
         ))
     }
 }
 
 /// `*`, or a browser origin: `http(s)://host[:port]` without path, query or trailing slash.
-pub fn validate_origin(origin: &str) -> Result<(), AppError> {
+pub fn validate_origin(origin: &str) -> Result<(), Error> {
     if origin == "*" {
         return Ok(());
     }
@@ -90,7 +90,7 @@ pub fn validate_origin(origin: &str) -> Result<(), AppError> {
     if valid {
         Ok(())
     } else {
-        Err(AppError::bad_request(
+        Err(Error::invalid_body(
             "allowedOrigins entries must be '*' or an origin like https://site.com",
         ))
     }

@@ -5,7 +5,7 @@ use utoipa::ToSchema;
 
 use super::role::{Permissions, Role};
 use super::time;
-use crate::error::AppError;
+use crate::domain::error::Error;
 
 /// A user as stored.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -54,14 +54,14 @@ impl From<User> for PublicUser {
 }
 
 /// 3..=50 characters of ASCII letters, digits, `_`, `.` and `-`.
-pub fn validate_username(username: &str) -> Result<(), AppError> {
+pub fn validate_username(username: &str) -> Result<(), Error> {
     let valid_chars = username
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'));
     if (3..=50).contains(&username.len()) && valid_chars {
         Ok(())
     } else {
-        Err(AppError::bad_request(
+        Err(Error::invalid_body(
             "username must be 3 to 50 characters of letters, digits, '_', '.' or '-'",
         ))
     }
@@ -69,7 +69,7 @@ pub fn validate_username(username: &str) -> Result<(), AppError> {
 
 /// A practical address check: one `@`, a non-empty local part, a dotted domain, no spaces,
 /// at most 254 characters. Deliverability is the site's business.
-pub fn validate_email(email: &str) -> Result<(), AppError> {
+pub fn validate_email(email: &str) -> Result<(), Error> {
     let valid = email.len() <= 254
         && !email
             .chars()
@@ -88,7 +88,7 @@ pub fn validate_email(email: &str) -> Result<(), AppError> {
     if valid {
         Ok(())
     } else {
-        Err(AppError::bad_request("email is not a valid address"))
+        Err(Error::invalid_body("email is not a valid address"))
     }
 }
 

@@ -77,7 +77,7 @@ async fn answer_preflight(state: &AppState, origin: HeaderValue) -> Response {
             code: ErrorCode::OriginNotAllowed,
         }
         .into_response(),
-        Err(error) => error.into_response(),
+        Err(error) => AppError::from(error).into_response(),
     }
 }
 

@@ -17,6 +17,7 @@ use crate::domain::resource::Resource;
 use crate::domain::user::User;
 use crate::error::{AppError, ErrorCode};
 use crate::http::rate_limit::Budget;
+use crate::service::Actor;
 
 /// A JSON body. The content type is not checked (a `curl -d` works); the body must be a JSON
 /// object without NUL characters, and a `resourceId` in it must be the API key's resource.
@@ -293,6 +294,32 @@ pub struct Caller {
 impl Caller {
     pub fn resource_id(&self) -> &str {
         &self.tenant.resource.resource_id
+    }
+
+    /// The caller acting through the operations of `service`.
+    pub fn actor<'a>(&'a self, state: &'a AppState) -> Actor<'a> {
+        Actor {
+            store: &state.store,
+            bus: &state.bus,
+            user: &self.user,
+        }
+    }
+}
+
+/// The `Idempotency-Key` header, if given: another way to name a message's `clientMessageId`.
+pub struct IdempotencyKey(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, AppError> {
+        let Some(value) = parts.headers.get("idempotency-key") else {
+            return Ok(IdempotencyKey(None));
+        };
+        let key = value
+            .to_str()
+            .map_err(|_| AppError::bad_request("bad Idempotency-Key"))?;
+        Ok(IdempotencyKey(Some(key.to_owned())))
     }
 }
 

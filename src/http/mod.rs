@@ -7,6 +7,7 @@ pub mod metrics;
 pub mod openapi;
 pub mod rate_limit;
 pub mod routes;
+pub mod view;
 
 use std::time::Duration;
 

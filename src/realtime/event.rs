@@ -3,8 +3,10 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::domain::conversation::{Conversation, Kind, Status};
+use crate::domain::conversation::{AnyStatus, Conversation};
 use crate::domain::message::Message;
+use crate::domain::policy;
+use crate::domain::role::Role;
 use crate::domain::time;
 
 /// A server-to-client WebSocket frame: `{"type": "...", "data": ...}` (contract §7). Events are
@@ -45,7 +47,7 @@ pub struct ConversationSummary {
     #[serde(rename = "type")]
     #[schema(value_type = String)]
     pub kind: &'static str,
-    pub status: Status,
+    pub status: AnyStatus,
     pub last_seq: i64,
     pub message_count: i64,
     #[serde(serialize_with = "time::rfc3339")]
@@ -57,8 +59,8 @@ impl From<&Conversation> for ConversationSummary {
     fn from(conversation: &Conversation) -> Self {
         ConversationSummary {
             id: conversation.id.clone(),
-            kind: conversation.kind.as_str(),
-            status: conversation.status,
+            kind: conversation.conversation_type().as_str(),
+            status: conversation.status(),
             last_seq: conversation.last_seq,
             message_count: conversation.message_count,
             updated_at: conversation.updated_at,
@@ -92,30 +94,30 @@ pub struct Presence {
     pub online: bool,
 }
 
-/// Who receives an event: named users, plus (optionally) every connected staff member or every
-/// moderator and above of the resource, minus one user (the typist of a typing event).
+/// Who receives an event: named users, plus every connected user of the resource with at least
+/// a role, minus one user (the typist of a typing event).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Audience {
     pub resource_id: String,
     pub users: Vec<String>,
-    /// Every elevated user (staff and above): ticket events.
-    pub staff: bool,
-    /// Every moderator and above: they may read any P2P conversation.
-    pub moderators: bool,
+    /// Every connected user of at least this role (elevated roles only: the hub indexes those).
+    pub roles_from: Option<Role>,
     pub except: Option<String>,
 }
 
 impl Audience {
-    /// Everyone who may see `conversation` (contract §4 and §5).
+    /// Everyone who may see `conversation`: its participants and whoever sees every
+    /// conversation of its type (the access policy's `sees_every`).
     pub fn of(conversation: &Conversation) -> Audience {
-        let mut users = vec![conversation.participant_one.clone()];
-        users.extend(conversation.participant_two.clone());
         Audience {
             resource_id: conversation.resource_id.clone(),
-            users,
-            staff: conversation.kind == Kind::Support,
-            moderators: conversation.kind == Kind::P2p,
+            users: conversation
+                .participants()
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
+            roles_from: Some(policy::sees_every(conversation.conversation_type())),
             except: None,
         }
     }

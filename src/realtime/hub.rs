@@ -117,13 +117,19 @@ impl Hub {
     }
 
     /// Records a role change of a connected user (checked at each heartbeat).
+    /// A user with no connection left here is not indexed: a heartbeat racing the end of its
+    /// session must not leave an entry behind.
     pub fn set_role(&self, resource_id: &str, user_id: &str, role: Role) {
         let mut state = self.lock();
-        let elevated = state.elevated.entry(resource_id.to_owned()).or_default();
-        if role.is_elevated() {
+        let connected = state.connections.contains_key(user_id);
+        if connected && role.is_elevated() {
+            let elevated = state.elevated.entry(resource_id.to_owned()).or_default();
             elevated.insert(user_id.to_owned(), role);
-        } else {
+        } else if let Some(elevated) = state.elevated.get_mut(resource_id) {
             elevated.remove(user_id);
+            if elevated.is_empty() {
+                state.elevated.remove(resource_id);
+            }
         }
     }
 
@@ -146,12 +152,12 @@ impl Hub {
     pub fn deliver(&self, audience: &Audience, json: &Arc<str>) {
         let mut state = self.lock();
         let mut users: Vec<String> = audience.users.clone();
-        if audience.staff || audience.moderators {
+        if let Some(least) = audience.roles_from {
             if let Some(elevated) = state.elevated.get(&audience.resource_id) {
                 users.extend(
                     elevated
                         .iter()
-                        .filter(|(_, role)| audience.staff || **role >= Role::Moderator)
+                        .filter(|(_, role)| **role >= least)
                         .map(|(user_id, _)| user_id.clone()),
                 );
             }
@@ -201,6 +207,9 @@ impl Registration {
             state.connections.remove(&self.user_id);
             if let Some(elevated) = state.elevated.get_mut(&self.resource_id) {
                 elevated.remove(&self.user_id);
+                if elevated.is_empty() {
+                    state.elevated.remove(&self.resource_id);
+                }
             }
         }
         state.total -= removed;
@@ -217,12 +226,11 @@ impl Drop for Registration {
 mod tests {
     use super::*;
 
-    fn audience(users: &[&str], staff: bool, moderators: bool) -> Audience {
+    fn audience(users: &[&str], roles_from: Option<Role>) -> Audience {
         Audience {
             resource_id: "r".into(),
             users: users.iter().map(|u| u.to_string()).collect(),
-            staff,
-            moderators,
+            roles_from,
             except: None,
         }
     }
@@ -237,7 +245,7 @@ mod tests {
         let (_o, mut other, _) = hub.register("other", "x", Role::Admin).expect("room");
         let json: Arc<str> = Arc::from("{}");
 
-        hub.deliver(&audience(&["alice", "mod"], false, true), &json);
+        hub.deliver(&audience(&["alice", "mod"], Some(Role::Moderator)), &json);
         assert!(alice.try_recv().is_ok());
         assert!(moderator.try_recv().is_ok());
         assert!(
@@ -247,9 +255,30 @@ mod tests {
         assert!(staff.try_recv().is_err(), "staff do not see P2P events");
         assert!(other.try_recv().is_err(), "never another resource");
 
-        hub.deliver(&audience(&["alice"], true, false).except("alice"), &json);
+        hub.deliver(
+            &audience(&["alice"], Some(Role::Staff)).except("alice"),
+            &json,
+        );
         assert!(alice.try_recv().is_err());
         assert!(staff.try_recv().is_ok());
+    }
+
+    #[tokio::test]
+    async fn a_role_change_after_the_last_connection_leaves_no_entry() {
+        let hub = Arc::new(Hub::new(100));
+        let (registration, _rx, _) = hub.register("r", "staff", Role::Staff).expect("room");
+        drop(registration);
+        hub.set_role("r", "staff", Role::Admin);
+        assert!(
+            hub.lock().elevated.is_empty(),
+            "no entry for a user who left"
+        );
+        let (_again, _rx, _) = hub.register("r", "staff", Role::Staff).expect("room");
+        hub.set_role("r", "staff", Role::User);
+        assert!(
+            hub.lock().elevated.is_empty(),
+            "demoted users leave the index"
+        );
     }
 
     #[tokio::test]
@@ -272,7 +301,7 @@ mod tests {
         let (registration, mut receiver, _) = hub.register("r", "slow", Role::User).expect("room");
         let json: Arc<str> = Arc::from("{}");
         for _ in 0..=QUEUE {
-            hub.deliver(&audience(&["slow"], false, false), &json);
+            hub.deliver(&audience(&["slow"], None), &json);
         }
         for _ in 0..QUEUE {
             assert!(receiver.recv().await.is_some());

@@ -4,9 +4,12 @@ use super::db::{params, Db, DbError, DbExt, Dialect, FromRow, Row};
 use super::messages::{decode_message, lock_conversation};
 use super::stats::{conversation_totals, ConversationTotals, StatsDelta};
 use super::Store;
-use crate::domain::conversation::{Conversation, Kind, Priority, Status, TicketFields};
+use crate::domain::conversation::{
+    AnyStatus, Chat, ChatStatus, Conversation, ConversationType, Kind, PerSide, Priority, Ticket,
+    TicketStatus,
+};
+use crate::domain::error::Error;
 use crate::domain::page::PageRequest;
-use crate::error::AppError;
 
 /// The conversation columns plus its last message (left-joined), for every conversation read.
 macro_rules! select_conversation {
@@ -171,8 +174,8 @@ pub struct Unread {
 /// Filters of the admin panel's conversation list.
 #[derive(Debug, Default)]
 pub struct AdminFilter<'a> {
-    pub kind: Option<Kind>,
-    pub status: Option<Status>,
+    pub kind: Option<ConversationType>,
+    pub status: Option<AnyStatus>,
     /// Only conversations this user takes part in.
     pub participant: Option<&'a str>,
     /// A staff member: tickets, and only the P2P conversations they are in.
@@ -184,50 +187,98 @@ impl FromRow for Conversation {
     fn from_row(row: &mut Row) -> Result<Self, DbError> {
         let id = row.text()?;
         let resource_id = row.text()?;
-        let kind = row.parsed("kind", Kind::parse)?;
-        let status = row.parsed("status", Status::parse)?;
-        let participant_one = row.text()?;
-        let participant_two = row.opt_text()?;
-        let unread = [row.int()?, row.int()?];
-        let read_seq = [row.int()?, row.int()?];
-        let message_count = row.int()?;
-        let last_seq = row.int()?;
-        let last_message_at = row.opt_int()?;
-        let subject = row.opt_text()?;
-        let priority = row.opt_text()?;
-        let category = row.opt_text()?;
-        let assignee_id = row.opt_text()?;
-        let created_at = row.int()?;
-        let updated_at = row.int()?;
-        let last_message = decode_message(row, Some(&id))?;
-        let ticket = match kind {
-            Kind::P2p => None,
-            Kind::Support => Some(TicketFields {
-                subject: subject.ok_or_else(|| DbError::Decode("ticket without subject".into()))?,
-                priority: priority
-                    .as_deref()
-                    .and_then(Priority::parse)
-                    .ok_or_else(|| DbError::Decode(format!("priority {priority:?}")))?,
-                category,
-                assignee_id,
-            }),
+        let conversation_type = row.parsed("kind", ConversationType::parse)?;
+        let columns = KindColumns {
+            status: row.text()?,
+            participant_one: row.text()?,
+            participant_two: row.opt_text()?,
         };
+        let unread = PerSide {
+            one: row.int()?,
+            two: row.int()?,
+        };
+        let read_seq = PerSide {
+            one: row.int()?,
+            two: row.int()?,
+        };
+        let (message_count, last_seq, last_message_at) = (row.int()?, row.int()?, row.opt_int()?);
+        let ticket_columns = TicketColumns {
+            subject: row.opt_text()?,
+            priority: row.opt_text()?,
+            category: row.opt_text()?,
+            assignee_id: row.opt_text()?,
+        };
+        let kind = match conversation_type {
+            ConversationType::P2p => Kind::Chat(columns.chat()?),
+            ConversationType::Support => Kind::Ticket(columns.ticket(ticket_columns)?),
+        };
+        let (created_at, updated_at) = (row.int()?, row.int()?);
+        let last_message = decode_message(row, Some(&id))?;
         Ok(Conversation {
             id,
             resource_id,
             kind,
-            status,
-            participant_one,
-            participant_two,
             unread,
             read_seq,
             message_count,
             last_seq,
             last_message_at,
             last_message,
-            ticket,
             created_at,
             updated_at,
+        })
+    }
+}
+
+/// The columns whose meaning depends on the kind; bad data in them is an error, never a default.
+struct KindColumns {
+    status: String,
+    participant_one: String,
+    participant_two: Option<String>,
+}
+
+/// The columns only tickets fill.
+struct TicketColumns {
+    subject: Option<String>,
+    priority: Option<String>,
+    category: Option<String>,
+    assignee_id: Option<String>,
+}
+
+impl KindColumns {
+    fn chat(self) -> Result<Chat, DbError> {
+        let status = ChatStatus::parse(&self.status)
+            .ok_or_else(|| DbError::Decode(format!("chat status {:?}", self.status)))?;
+        let two = self
+            .participant_two
+            .ok_or_else(|| DbError::Decode("chat without a second participant".into()))?;
+        Ok(Chat {
+            participants: PerSide {
+                one: self.participant_one,
+                two,
+            },
+            status,
+        })
+    }
+
+    fn ticket(self, columns: TicketColumns) -> Result<Ticket, DbError> {
+        let status = TicketStatus::parse(&self.status)
+            .ok_or_else(|| DbError::Decode(format!("ticket status {:?}", self.status)))?;
+        let subject = columns
+            .subject
+            .ok_or_else(|| DbError::Decode("ticket without subject".into()))?;
+        let priority = columns.priority;
+        let priority = priority
+            .as_deref()
+            .and_then(Priority::parse)
+            .ok_or_else(|| DbError::Decode(format!("priority {priority:?}")))?;
+        Ok(Ticket {
+            customer_id: self.participant_one,
+            status,
+            subject,
+            priority,
+            category: columns.category,
+            assignee_id: columns.assignee_id,
         })
     }
 }
@@ -238,7 +289,7 @@ impl Store {
         &self,
         resource_id: &str,
         id: &str,
-    ) -> Result<Option<Conversation>, AppError> {
+    ) -> Result<Option<Conversation>, Error> {
         let (resource, id) = (resource_id.to_owned(), id.to_owned());
         self.engine
             .read(move |db| {
@@ -258,7 +309,7 @@ impl Store {
         id: &str,
         creator: &str,
         other: &str,
-    ) -> Result<(Conversation, bool), AppError> {
+    ) -> Result<(Conversation, bool), Error> {
         let (resource, id) = (resource_id.to_owned(), id.to_owned());
         let (creator, other) = (creator.to_owned(), other.to_owned());
         self.engine
@@ -300,7 +351,7 @@ impl Store {
         &self,
         resource_id: &str,
         user_id: &str,
-    ) -> Result<Vec<String>, AppError> {
+    ) -> Result<Vec<String>, Error> {
         let (resource, user) = (resource_id.to_owned(), user_id.to_owned());
         self.engine
             .read(move |db| {
@@ -317,7 +368,7 @@ impl Store {
     }
 
     /// Whether the two users have a P2P conversation (one index probe on the pair).
-    pub async fn share_p2p(&self, resource_id: &str, a: &str, b: &str) -> Result<bool, AppError> {
+    pub async fn share_p2p(&self, resource_id: &str, a: &str, b: &str) -> Result<bool, Error> {
         let (lo, hi) = if a < b { (a, b) } else { (b, a) };
         let (resource, lo, hi) = (resource_id.to_owned(), lo.to_owned(), hi.to_owned());
         self.engine
@@ -337,9 +388,9 @@ impl Store {
         &self,
         resource_id: &str,
         user_id: &str,
-        status: Option<Status>,
+        status: Option<ChatStatus>,
         page: PageRequest,
-    ) -> Result<(Vec<Conversation>, i64), AppError> {
+    ) -> Result<(Vec<Conversation>, i64), Error> {
         let (resource, user) = (resource_id.to_owned(), user_id.to_owned());
         self.engine
             .read(move |db| {
@@ -347,7 +398,7 @@ impl Store {
                     db,
                     &resource,
                     &user,
-                    (Some(Kind::P2p), status),
+                    (Some(ConversationType::P2p), status.map(AnyStatus::Chat)),
                     page,
                 )?)
             })
@@ -361,7 +412,7 @@ impl Store {
         resource_id: &str,
         filter: &AdminFilter<'_>,
         page: PageRequest,
-    ) -> Result<(Vec<Conversation>, i64), AppError> {
+    ) -> Result<(Vec<Conversation>, i64), Error> {
         let resource = resource_id.to_owned();
         let (kind, status) = (filter.kind, filter.status);
         let participant = filter.participant.map(str::to_owned);
@@ -386,7 +437,7 @@ impl Store {
         user_id: &str,
         staff: bool,
         limit: i64,
-    ) -> Result<Unread, AppError> {
+    ) -> Result<Unread, Error> {
         let (resource, user) = (resource_id.to_owned(), user_id.to_owned());
         let staff = i64::from(staff);
         self.engine
@@ -413,7 +464,7 @@ impl Store {
                     ),
                     params![&user, &resource, staff],
                 )?;
-                let total = |kind: Kind| {
+                let total = |kind: ConversationType| {
                     totals
                         .iter()
                         .filter(|(k, _)| k == kind.as_str())
@@ -421,8 +472,8 @@ impl Store {
                         .sum()
                 };
                 Ok(Unread {
-                    p2p_total: total(Kind::P2p),
-                    tickets_total: total(Kind::Support),
+                    p2p_total: total(ConversationType::P2p),
+                    tickets_total: total(ConversationType::Support),
                     conversations,
                 })
             })
@@ -434,28 +485,35 @@ impl Store {
         &self,
         resource_id: &str,
         id: &str,
-        status: Status,
-    ) -> Result<Conversation, AppError> {
+        status: ChatStatus,
+    ) -> Result<Conversation, Error> {
         let (resource, id) = (resource_id.to_owned(), id.to_owned());
         self.engine
             .write(move |tx| {
                 let mut conversation = lock_conversation(tx.db, &id)?;
-                if conversation.resource_id != resource || conversation.kind != Kind::P2p {
-                    return Err(AppError::NotFound("conversation"));
+                let Kind::Chat(chat) = &mut conversation.kind else {
+                    return Err(Error::NotFound("conversation"));
+                };
+                if conversation.resource_id != resource {
+                    return Err(Error::NotFound("conversation"));
                 }
                 let now = tx.now();
                 tx.db.execute(
                     "update conversations set status = $2, updated_at = $3 where id = $1",
                     params![&id, status.as_str(), now],
                 )?;
-                if status != conversation.status {
+                if status != chat.status {
                     let delta = StatsDelta {
-                        p2p_archived: if status == Status::Archived { 1 } else { -1 },
+                        p2p_archived: if status == ChatStatus::Archived {
+                            1
+                        } else {
+                            -1
+                        },
                         ..StatsDelta::default()
                     };
                     tx.count(&resource, &id, delta);
                 }
-                conversation.status = status;
+                chat.status = status;
                 conversation.updated_at = now;
                 Ok(conversation)
             })
@@ -469,14 +527,14 @@ fn admin_list(
     filter: &AdminFilter<'_>,
     page: PageRequest,
 ) -> Result<(Vec<Conversation>, i64), DbError> {
-    let kind = filter.kind.map(Kind::as_str);
-    let status = filter.status.map(Status::as_str);
+    let kind = filter.kind.map(ConversationType::as_str);
+    let status = filter.status.map(AnyStatus::as_str);
     if let Some(user_id) = filter.participant {
         // Staff looking at someone else see that user's tickets, never their private chats.
         let kind = match filter.p2p_member {
             Some(staff_id) if staff_id != user_id => match filter.kind {
-                Some(Kind::P2p) => return Ok((Vec::new(), 0)),
-                _ => Some(Kind::Support),
+                Some(ConversationType::P2p) => return Ok((Vec::new(), 0)),
+                _ => Some(ConversationType::Support),
             },
             _ => filter.kind,
         };
@@ -507,8 +565,8 @@ fn staff_view(
     totals: &ConversationTotals,
     page: PageRequest,
 ) -> Result<(Vec<Conversation>, i64), DbError> {
-    let kind = filter.kind.map(Kind::as_str);
-    let status = filter.status.map(Status::as_str);
+    let kind = filter.kind.map(ConversationType::as_str);
+    let status = filter.status.map(AnyStatus::as_str);
     let sql = match db.dialect() {
         Dialect::Sqlite => select_conversation!(
             from staff_view!(""),
@@ -531,12 +589,12 @@ fn staff_view(
         ],
     )?;
     let own_p2p = match filter.kind {
-        Some(Kind::Support) => 0,
+        Some(ConversationType::Support) => 0,
         _ => count_user_conversations(db, resource_id, staff_id, Some("p2p"), status)?,
     };
     let tickets = match filter.kind {
-        Some(Kind::P2p) => 0,
-        _ => totals.matching(Some(Kind::Support), filter.status),
+        Some(ConversationType::P2p) => 0,
+        _ => totals.matching(Some(ConversationType::Support), filter.status),
     };
     Ok((conversations, tickets + own_p2p))
 }
@@ -547,11 +605,11 @@ fn user_conversations(
     db: &mut dyn Db,
     resource_id: &str,
     user_id: &str,
-    (kind, status): (Option<Kind>, Option<Status>),
+    (kind, status): (Option<ConversationType>, Option<AnyStatus>),
     page: PageRequest,
 ) -> Result<(Vec<Conversation>, i64), DbError> {
-    let kind = kind.map(Kind::as_str);
-    let status = status.map(Status::as_str);
+    let kind = kind.map(ConversationType::as_str);
+    let status = status.map(AnyStatus::as_str);
     let sql = match db.dialect() {
         Dialect::Sqlite => select_conversation!(
             from user_conversations!(""),

@@ -22,8 +22,8 @@ use tokio::sync::oneshot;
 
 use super::db::{Db, DbError};
 use super::stats::{Counters, StatsDelta};
+use crate::domain::error::{Error, Unavailable};
 use crate::domain::time::now_ms;
-use crate::error::AppError;
 
 /// A read: one closure run on a pooled connection.
 type ReadJob = Box<dyn FnOnce(&mut dyn Db) + Send>;
@@ -129,19 +129,19 @@ trait WriteJob: Send {
 
 struct Job<F, T> {
     work: Option<F>,
-    outcome: Option<Result<T, AppError>>,
-    reply: oneshot::Sender<Result<T, AppError>>,
+    outcome: Option<Result<T, Error>>,
+    reply: oneshot::Sender<Result<T, Error>>,
 }
 
 impl<F, T> WriteJob for Job<F, T>
 where
-    F: FnOnce(&mut WriteTx<'_>) -> Result<T, AppError> + Send,
+    F: FnOnce(&mut WriteTx<'_>) -> Result<T, Error> + Send,
     T: Send,
 {
     fn run(&mut self, tx: &mut WriteTx<'_>) -> bool {
         let outcome = match self.work.take() {
             Some(work) => work(tx),
-            None => Err(AppError::internal(anyhow::anyhow!("write ran twice"))),
+            None => Err(Error::Internal(anyhow::anyhow!("write ran twice"))),
         };
         let ok = outcome.is_ok();
         self.outcome = Some(outcome);
@@ -153,7 +153,7 @@ where
             (_, Some(Err(error))) => Err(error),
             (Ok(()), Some(Ok(value))) => Ok(value),
             (Err(error), _) => Err(error.clone().into()),
-            (Ok(()), None) => Err(AppError::internal(anyhow::anyhow!("write never ran"))),
+            (Ok(()), None) => Err(Error::Internal(anyhow::anyhow!("write never ran"))),
         };
         // The caller may have given up (request time limit); the write stands either way.
         let _ = self.reply.send(answer);
@@ -226,7 +226,7 @@ impl StoreMetrics {
         kind: &'static str,
         operation: &'static str,
         started: Instant,
-        result: &Result<T, AppError>,
+        result: &Result<T, Error>,
     ) {
         self.latency
             .get_or_create(&OperationLabels { kind, operation })
@@ -236,7 +236,7 @@ impl StoreMetrics {
                 .get_or_create(&ErrorLabels {
                     kind,
                     operation,
-                    code: error.code().as_str(),
+                    code: error.label(),
                 })
                 .inc();
         }
@@ -311,9 +311,9 @@ impl Engine {
     }
 
     /// Runs `job` on a reader connection.
-    pub async fn read<T, F>(&self, job: F) -> Result<T, AppError>
+    pub async fn read<T, F>(&self, job: F) -> Result<T, Error>
     where
-        F: FnOnce(&mut dyn Db) -> Result<T, AppError> + Send + 'static,
+        F: FnOnce(&mut dyn Db) -> Result<T, Error> + Send + 'static,
         T: Send + 'static,
     {
         let started = Instant::now();
@@ -323,9 +323,9 @@ impl Engine {
         result
     }
 
-    async fn run_read<T, F>(&self, job: F) -> Result<T, AppError>
+    async fn run_read<T, F>(&self, job: F) -> Result<T, Error>
     where
-        F: FnOnce(&mut dyn Db) -> Result<T, AppError> + Send + 'static,
+        F: FnOnce(&mut dyn Db) -> Result<T, Error> + Send + 'static,
         T: Send + 'static,
     {
         let (reply, answer) = oneshot::channel();
@@ -334,16 +334,16 @@ impl Engine {
         });
         match self.reads.try_send(job) {
             Ok(()) => {}
-            Err(TrySendError::Full(_)) => return Err(AppError::Overloaded),
+            Err(TrySendError::Full(_)) => return Err(Error::Unavailable(Unavailable::Overloaded)),
             Err(TrySendError::Disconnected(_)) => return Err(stopped()),
         }
         answer.await.map_err(|_| stopped())?
     }
 
     /// Runs `job` in the next write batch; answers once the batch is durable.
-    pub async fn write<T, F>(&self, job: F) -> Result<T, AppError>
+    pub async fn write<T, F>(&self, job: F) -> Result<T, Error>
     where
-        F: FnOnce(&mut WriteTx<'_>) -> Result<T, AppError> + Send + 'static,
+        F: FnOnce(&mut WriteTx<'_>) -> Result<T, Error> + Send + 'static,
         T: Send + 'static,
     {
         let started = Instant::now();
@@ -353,9 +353,9 @@ impl Engine {
         result
     }
 
-    async fn run_write<T, F>(&self, job: F) -> Result<T, AppError>
+    async fn run_write<T, F>(&self, job: F) -> Result<T, Error>
     where
-        F: FnOnce(&mut WriteTx<'_>) -> Result<T, AppError> + Send + 'static,
+        F: FnOnce(&mut WriteTx<'_>) -> Result<T, Error> + Send + 'static,
         T: Send + 'static,
     {
         let (reply, answer) = oneshot::channel();
@@ -366,15 +366,15 @@ impl Engine {
         });
         match self.writes.try_send(job) {
             Ok(()) => {}
-            Err(TrySendError::Full(_)) => return Err(AppError::Overloaded),
+            Err(TrySendError::Full(_)) => return Err(Error::Unavailable(Unavailable::Overloaded)),
             Err(TrySendError::Disconnected(_)) => return Err(stopped()),
         }
         answer.await.map_err(|_| stopped())?
     }
 }
 
-fn stopped() -> AppError {
-    AppError::internal(anyhow::anyhow!("the storage engine stopped"))
+fn stopped() -> Error {
+    Error::Internal(anyhow::anyhow!("the storage engine stopped"))
 }
 
 pub(super) fn spawn(name: String, body: impl FnOnce() + Send + 'static) {
@@ -461,16 +461,16 @@ impl Batcher {
     }
 }
 
-impl From<DbError> for AppError {
+impl From<DbError> for Error {
     fn from(error: DbError) -> Self {
         match error {
-            DbError::Unique => AppError::Conflict("already exists".into()),
-            DbError::Full => AppError::StorageFull,
+            DbError::Unique => Error::Conflict("already exists".into()),
+            DbError::Full => Error::Unavailable(Unavailable::StorageFull),
             DbError::Io(message) | DbError::Disconnected(message) => {
-                AppError::StorageUnavailable(message)
+                Error::Unavailable(Unavailable::StorageFailed(message))
             }
             DbError::Decode(message) | DbError::Other(message) => {
-                AppError::internal(anyhow::anyhow!(message))
+                Error::Internal(anyhow::anyhow!(message))
             }
         }
     }

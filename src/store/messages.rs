@@ -6,9 +6,10 @@ use super::db::{params, Db, DbError, DbExt, Dialect, FromRow, Row};
 use super::engine::WriteTx;
 use super::stats::StatsDelta;
 use super::Store;
-use crate::domain::conversation::{status_after_reply, Conversation, Kind, Side, Status};
+use crate::domain::conversation::{Conversation, Kind, PerSide, Side};
+use crate::domain::error::Error;
 use crate::domain::message::StoredMessage;
-use crate::error::AppError;
+use crate::domain::policy;
 
 /// The columns `StoredMessage` decodes from.
 macro_rules! message_columns {
@@ -93,7 +94,7 @@ pub enum HistoryFrom {
 
 /// Reads the conversation a write decides on, locking its row until the transaction ends
 /// (PostgreSQL; SQLite has one writer, so a plain read is enough).
-pub(super) fn lock_conversation(db: &mut dyn Db, id: &str) -> Result<Conversation, AppError> {
+pub(super) fn lock_conversation(db: &mut dyn Db, id: &str) -> Result<Conversation, Error> {
     const SQLITE: &str = select_conversation!("where c.id = $1");
     const POSTGRES: &str = concat!(select_conversation!("where c.id = $1"), " for update of c");
     let sql = match db.dialect() {
@@ -101,7 +102,7 @@ pub(super) fn lock_conversation(db: &mut dyn Db, id: &str) -> Result<Conversatio
         Dialect::Postgres => POSTGRES,
     };
     db.optional(sql, params![id])?
-        .ok_or(AppError::NotFound("conversation"))
+        .ok_or(Error::NotFound("conversation"))
 }
 
 impl Store {
@@ -109,7 +110,7 @@ impl Store {
     /// count, moves the sender's read watermark, sets lastMessage and (tickets) the status, all
     /// in one transaction. A repeated `client_message_id` returns the first message instead.
     /// 403 if the conversation is archived or closed.
-    pub async fn send_message(&self, new: NewMessage) -> Result<Sent, AppError> {
+    pub async fn send_message(&self, new: NewMessage) -> Result<Sent, Error> {
         self.engine.write(move |tx| send_in(tx, new)).await
     }
 
@@ -119,7 +120,7 @@ impl Store {
         conversation_id: &str,
         from: HistoryFrom,
         limit: i64,
-    ) -> Result<(Vec<StoredMessage>, bool), AppError> {
+    ) -> Result<(Vec<StoredMessage>, bool), Error> {
         const OLDER: &str =
             select_message!("where conversation_id = $1 and seq < $2 order by seq desc limit $3");
         const NEWER: &str =
@@ -147,7 +148,7 @@ impl Store {
         &self,
         conversation_id: &str,
         id: &str,
-    ) -> Result<Option<StoredMessage>, AppError> {
+    ) -> Result<Option<StoredMessage>, Error> {
         let (conversation, id) = (conversation_id.to_owned(), id.to_owned());
         self.engine
             .read(move |db| {
@@ -167,14 +168,14 @@ impl Store {
         conversation_id: &str,
         side: Side,
         up_to: Option<i64>,
-    ) -> Result<(i64, i64), AppError> {
+    ) -> Result<(i64, i64), Error> {
         let id = conversation_id.to_owned();
         self.engine
             .write(move |tx| {
                 let conversation = lock_conversation(tx.db, &id)?;
                 let last_seq = conversation.last_seq;
                 let target = up_to.unwrap_or(last_seq).min(last_seq);
-                let read_seq = conversation.read_seq[side.index()].max(target);
+                let read_seq = (*conversation.read_seq.get(side)).max(target);
                 let unread = unread_after(tx.db, &id, side, read_seq)?;
                 tx.db.execute(
                     "update conversations set
@@ -186,7 +187,7 @@ impl Store {
                     params![&id, side.number(), read_seq, unread],
                 )?;
                 let delta = StatsDelta {
-                    unread_messages: unread - conversation.unread[side.index()],
+                    unread_messages: unread - conversation.unread.get(side),
                     ..StatsDelta::default()
                 };
                 tx.count(&conversation.resource_id, &id, delta);
@@ -201,7 +202,7 @@ impl Store {
         conversation_id: &str,
         id: &str,
         text: &str,
-    ) -> Result<Option<StoredMessage>, AppError> {
+    ) -> Result<Option<StoredMessage>, Error> {
         let (conversation, id, text) = (conversation_id.to_owned(), id.to_owned(), text.to_owned());
         self.engine
             .write(move |tx| {
@@ -225,7 +226,7 @@ impl Store {
         &self,
         conversation_id: &str,
         id: &str,
-    ) -> Result<Option<StoredMessage>, AppError> {
+    ) -> Result<Option<StoredMessage>, Error> {
         let (conversation, id) = (conversation_id.to_owned(), id.to_owned());
         self.engine
             .write(move |tx| {
@@ -255,30 +256,36 @@ fn unread_after(
     const SENT: &str = "select sent_one, sent_two from conversations where id = $1";
     const SENT_AT: &str =
         "select sent_one, sent_two from messages where conversation_id = $1 and seq = $2";
-    let other = side.other().index();
-    let total = db.one::<SentCounts>(SENT, params![conversation_id])?.0[other];
+    let other = side.other();
+    let total = *db
+        .one::<SentCounts>(SENT, params![conversation_id])?
+        .0
+        .get(other);
     let read = match read_seq {
         0 => 0,
-        seq => {
-            db.one::<SentCounts>(SENT_AT, params![conversation_id, seq])?
-                .0[other]
-        }
+        seq => *db
+            .one::<SentCounts>(SENT_AT, params![conversation_id, seq])?
+            .0
+            .get(other),
     };
     Ok(total - read)
 }
 
 /// Messages sent by side one and side two.
-struct SentCounts([i64; 2]);
+struct SentCounts(PerSide<i64>);
 
 impl FromRow for SentCounts {
     fn from_row(row: &mut Row) -> Result<Self, DbError> {
-        Ok(SentCounts([row.int()?, row.int()?]))
+        Ok(SentCounts(PerSide {
+            one: row.int()?,
+            two: row.int()?,
+        }))
     }
 }
 
 /// `send_message` inside a write (a ticket's first message goes in the same transaction as the
 /// ticket).
-pub(super) fn send_in(tx: &mut WriteTx<'_>, new: NewMessage) -> Result<Sent, AppError> {
+pub(super) fn send_in(tx: &mut WriteTx<'_>, new: NewMessage) -> Result<Sent, Error> {
     let mut conversation = lock_conversation(tx.db, &new.conversation_id)?;
     if let Some(client_id) = &new.client_message_id {
         let existing: Option<StoredMessage> = tx.db.optional(
@@ -295,20 +302,20 @@ pub(super) fn send_in(tx: &mut WriteTx<'_>, new: NewMessage) -> Result<Sent, App
             });
         }
     }
-    if conversation.status.is_read_only() {
-        return Err(AppError::forbidden(match conversation.status {
-            Status::Closed => "this ticket is closed",
-            _ => "this conversation is archived; unarchive it first",
-        }));
-    }
+    policy::open_for_messages(&conversation)?;
     // Taken under the lock: a later seq never gets an earlier time.
     let now = tx.now();
     let seq = conversation.last_seq + 1;
-    let side = new.side.index();
-    let status = match conversation.kind {
-        Kind::Support => status_after_reply(conversation.status, new.side),
-        Kind::P2p => conversation.status,
+    let side = new.side;
+    let ticket_moved = match &mut conversation.kind {
+        Kind::Ticket(ticket) => {
+            let before = ticket.status;
+            ticket.status = before.after_reply(side);
+            (ticket.status != before).then_some((before, ticket.status))
+        }
+        Kind::Chat(_) => None,
     };
+    let status = conversation.status();
     // contract §1 and §4: the sender has read everything up to their own message; the other
     // side has one more unread.
     let row: SentCounts = tx.db.one(
@@ -346,21 +353,19 @@ pub(super) fn send_in(tx: &mut WriteTx<'_>, new: NewMessage) -> Result<Sent, App
             &new.text,
             new.client_message_id.as_deref(),
             now,
-            row.0[0],
-            row.0[1]
+            row.0.one,
+            row.0.two
         ],
     )?;
     let delta = StatsDelta {
         messages: 1,
         // The other side has one more unread; the sender's own unread count drops to zero.
-        unread_messages: 1 - conversation.unread[side],
+        unread_messages: 1 - conversation.unread.get(side),
         ..StatsDelta::default()
     };
-    let delta = match conversation.kind {
-        Kind::Support if status != conversation.status => {
-            delta.ticket_moved(Some(conversation.status), Some(status))
-        }
-        _ => delta,
+    let delta = match ticket_moved {
+        Some((from, to)) => delta.ticket_moved(Some(from), Some(to)),
+        None => delta,
     };
     tx.count(&conversation.resource_id, &new.conversation_id, delta);
     tx.count_message(
@@ -382,12 +387,11 @@ pub(super) fn send_in(tx: &mut WriteTx<'_>, new: NewMessage) -> Result<Sent, App
     };
     conversation.last_seq = seq;
     conversation.message_count += 1;
-    conversation.unread[side] = 0;
-    conversation.unread[new.side.other().index()] += 1;
-    conversation.read_seq[side] = seq;
+    *conversation.unread.get_mut(side) = 0;
+    *conversation.unread.get_mut(side.other()) += 1;
+    *conversation.read_seq.get_mut(side) = seq;
     conversation.last_message_at = Some(now);
     conversation.updated_at = now;
-    conversation.status = status;
     conversation.last_message = Some(message.clone());
     Ok(Sent {
         message,

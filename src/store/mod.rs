@@ -37,7 +37,7 @@ use self::engine::{Effects, Engine, WriterConfig};
 use self::postgres::PgDb;
 use self::presence::Presence;
 use self::sqlite::SqliteDb;
-use crate::error::AppError;
+use crate::domain::error::Error;
 
 /// The storage engine's handle, cheap to clone.
 #[derive(Clone)]
@@ -155,7 +155,7 @@ impl Store {
     /// Whether the database answers and takes writes (for `/readyz`). After a failed write
     /// batch (a full disk, say) a write as large as a batch of messages (64 KiB) probes whether
     /// writing works again.
-    pub async fn ready(&self) -> Result<(), AppError> {
+    pub async fn ready(&self) -> Result<(), Error> {
         self.engine
             .read(|db| Ok(db.one::<i64>("select 1", &[]).map(|_| ())?))
             .await?;

@@ -9,8 +9,8 @@ use std::sync::Mutex;
 
 use super::db::{params, Db, DbExt};
 use super::Store;
+use crate::domain::error::Error;
 use crate::domain::time::now_ms;
-use crate::error::AppError;
 
 /// Where heartbeats go.
 pub enum Presence {
@@ -35,7 +35,7 @@ impl Presence {
 
 impl Store {
     /// Marks the user online until `until` (a heartbeat), or offline with `until = now`.
-    pub async fn set_online_until(&self, user_id: &str, until: i64) -> Result<(), AppError> {
+    pub async fn set_online_until(&self, user_id: &str, until: i64) -> Result<(), Error> {
         let user = user_id.to_owned();
         match &self.shared.presence {
             Presence::Memory(times) => {
@@ -62,7 +62,7 @@ impl Store {
         &self,
         resource_id: &str,
         user_id: &str,
-    ) -> Result<Option<i64>, AppError> {
+    ) -> Result<Option<i64>, Error> {
         let (resource, user) = (resource_id.to_owned(), user_id.to_owned());
         let stored: Option<i64> = self
             .engine
@@ -78,7 +78,7 @@ impl Store {
     }
 }
 
-fn record(db: &mut dyn Db, user_id: &str, until: i64) -> Result<(), AppError> {
+fn record(db: &mut dyn Db, user_id: &str, until: i64) -> Result<(), Error> {
     db.execute(
         "update users set online_until = $2 where id = $1",
         params![user_id, until],

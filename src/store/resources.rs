@@ -3,8 +3,8 @@
 use super::db::{params, DbError, DbExt, FromRow, Row};
 use super::engine::Stale;
 use super::Store;
+use crate::domain::error::Error;
 use crate::domain::resource::{Resource, TokenIssuance};
-use crate::error::AppError;
 
 /// A resource to insert, with its key and secret already hashed.
 pub struct NewResource {
@@ -49,9 +49,9 @@ macro_rules! select_resource {
 
 impl Store {
     /// Inserts a resource; 409 if the id is taken.
-    pub async fn insert_resource(&self, new: NewResource) -> Result<Resource, AppError> {
-        let origins_json =
-            serde_json::to_string(&new.allowed_origins).map_err(AppError::internal)?;
+    pub async fn insert_resource(&self, new: NewResource) -> Result<Resource, Error> {
+        let origins_json = serde_json::to_string(&new.allowed_origins)
+            .map_err(|error| Error::Internal(error.into()))?;
         self.engine
             .write(move |tx| {
                 let inserted = tx.db.execute(
@@ -68,7 +68,7 @@ impl Store {
                     ],
                 )?;
                 if inserted == 0 {
-                    return Err(AppError::Conflict(
+                    return Err(Error::Conflict(
                         "a resource with this resourceId already exists".into(),
                     ));
                 }
@@ -98,7 +98,7 @@ impl Store {
     pub async fn find_resource_by_key(
         &self,
         api_key_hash: &str,
-    ) -> Result<Option<(Resource, String)>, AppError> {
+    ) -> Result<Option<(Resource, String)>, Error> {
         if let Some(lookup) = self.shared.cache.key(api_key_hash) {
             return Ok(lookup);
         }
@@ -119,7 +119,7 @@ impl Store {
     pub async fn find_resource(
         &self,
         resource_id: &str,
-    ) -> Result<Option<(Resource, String)>, AppError> {
+    ) -> Result<Option<(Resource, String)>, Error> {
         let id = resource_id.to_owned();
         self.engine
             .read(move |db| {
@@ -136,7 +136,7 @@ impl Store {
         resource_id: &str,
         api_key_hash: &str,
         secret_hash: &str,
-    ) -> Result<bool, AppError> {
+    ) -> Result<bool, Error> {
         let (id, key, secret) = (
             resource_id.to_owned(),
             api_key_hash.to_owned(),
@@ -156,7 +156,7 @@ impl Store {
 
     /// Whether some resource allows `origin` (or every origin): decides CORS preflights, which
     /// carry no key.
-    pub async fn some_resource_allows_origin(&self, origin: &str) -> Result<bool, AppError> {
+    pub async fn some_resource_allows_origin(&self, origin: &str) -> Result<bool, Error> {
         let origin = origin.to_owned();
         self.engine
             .read(move |db| {
@@ -170,7 +170,7 @@ impl Store {
     }
 
     /// Every resource, oldest first.
-    pub async fn list_resources(&self) -> Result<Vec<Resource>, AppError> {
+    pub async fn list_resources(&self) -> Result<Vec<Resource>, Error> {
         self.engine
             .read(|db| {
                 let rows: Vec<ResourceRow> =
@@ -184,7 +184,7 @@ impl Store {
     }
 
     /// Whether the database holds no resource yet (first start).
-    pub async fn has_no_resources(&self) -> Result<bool, AppError> {
+    pub async fn has_no_resources(&self) -> Result<bool, Error> {
         self.engine
             .read(|db| {
                 let found: Option<String> = db.optional("select id from resources limit 1", &[])?;

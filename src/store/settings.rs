@@ -2,12 +2,12 @@
 
 use super::db::{params, DbExt};
 use super::Store;
-use crate::error::AppError;
+use crate::domain::error::Error;
 
 impl Store {
     /// The value stored under `key`, or `proposed` stored now if there was none. Every node
     /// sharing the database ends up with the same value, whoever proposed first.
-    pub async fn setting_or_insert(&self, key: &str, proposed: &str) -> Result<String, AppError> {
+    pub async fn setting_or_insert(&self, key: &str, proposed: &str) -> Result<String, Error> {
         let (key, proposed) = (key.to_owned(), proposed.to_owned());
         self.engine
             .write(move |tx| {

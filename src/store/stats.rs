@@ -7,8 +7,8 @@ use utoipa::ToSchema;
 
 use super::db::{params, Db, DbError, DbExt, FromRow, Row};
 use super::Store;
-use crate::domain::conversation::{Kind, Status};
-use crate::error::AppError;
+use crate::domain::conversation::{AnyStatus, ChatStatus, ConversationType, TicketStatus};
+use crate::domain::error::Error;
 
 /// Changes to a resource's counters, applied inside the transaction of the write they count.
 #[derive(Debug, Default, Clone, Copy)]
@@ -38,12 +38,12 @@ impl StatsDelta {
     }
 
     /// One ticket leaves `from` (if any) and enters `to` (if any).
-    pub fn ticket_moved(mut self, from: Option<Status>, to: Option<Status>) -> Self {
-        if let Some(index) = from.and_then(ticket_index) {
-            self.tickets[index] -= 1;
+    pub fn ticket_moved(mut self, from: Option<TicketStatus>, to: Option<TicketStatus>) -> Self {
+        if let Some(from) = from {
+            self.tickets[ticket_index(from)] -= 1;
         }
-        if let Some(index) = to.and_then(ticket_index) {
-            self.tickets[index] += 1;
+        if let Some(to) = to {
+            self.tickets[ticket_index(to)] += 1;
         }
         self
     }
@@ -68,32 +68,32 @@ pub(super) struct ConversationTotals {
 
 impl ConversationTotals {
     /// How many match an optional kind and an optional status.
-    pub fn matching(&self, kind: Option<Kind>, status: Option<Status>) -> i64 {
+    pub fn matching(&self, kind: Option<ConversationType>, status: Option<AnyStatus>) -> i64 {
         let p2p = match status {
             None => self.p2p.iter().sum(),
-            Some(Status::Active) => self.p2p[0],
-            Some(Status::Archived) => self.p2p[1],
-            Some(_) => 0,
+            Some(AnyStatus::Chat(ChatStatus::Active)) => self.p2p[0],
+            Some(AnyStatus::Chat(ChatStatus::Archived)) => self.p2p[1],
+            Some(AnyStatus::Ticket(_)) => 0,
         };
         let tickets = match status {
             None => self.tickets.iter().sum(),
-            Some(status) => ticket_index(status).map_or(0, |i| self.tickets[i]),
+            Some(AnyStatus::Ticket(status)) => self.tickets[ticket_index(status)],
+            Some(AnyStatus::Chat(_)) => 0,
         };
         match kind {
-            Some(Kind::P2p) => p2p,
-            Some(Kind::Support) => tickets,
+            Some(ConversationType::P2p) => p2p,
+            Some(ConversationType::Support) => tickets,
             None => p2p + tickets,
         }
     }
 }
 
-fn ticket_index(status: Status) -> Option<usize> {
+fn ticket_index(status: TicketStatus) -> usize {
     match status {
-        Status::Open => Some(0),
-        Status::Pending => Some(1),
-        Status::Resolved => Some(2),
-        Status::Closed => Some(3),
-        Status::Active | Status::Archived => None,
+        TicketStatus::Open => 0,
+        TicketStatus::Pending => 1,
+        TicketStatus::Resolved => 2,
+        TicketStatus::Closed => 3,
     }
 }
 
@@ -293,7 +293,7 @@ impl Store {
     /// a day of five-minute buckets, and one indexed range count of recently active users. A
     /// result is reused for up to a second unless a write of this process changed the
     /// resource's counters since (see `cache.rs`).
-    pub async fn stats(&self, resource_id: &str, now: i64) -> Result<Stats, AppError> {
+    pub async fn stats(&self, resource_id: &str, now: i64) -> Result<Stats, Error> {
         if let Some(stats) = self.shared.cache.stats(resource_id) {
             return Ok(stats);
         }
@@ -310,7 +310,7 @@ impl Store {
     }
 
     /// Drops activity buckets older than a day and an hour (run periodically).
-    pub async fn prune_activity(&self, now: i64) -> Result<u64, AppError> {
+    pub async fn prune_activity(&self, now: i64) -> Result<u64, Error> {
         self.engine
             .write(move |tx| {
                 Ok(tx.db.execute(
@@ -334,8 +334,8 @@ fn compute_stats(db: &mut dyn Db, resource_id: &str, now: i64) -> Result<Stats, 
         params![resource_id, now - DAY],
     )?;
     let totals = &counters.conversations;
-    let p2p_conversations = totals.matching(Some(Kind::P2p), None);
-    let support_tickets = totals.matching(Some(Kind::Support), None);
+    let p2p_conversations = totals.matching(Some(ConversationType::P2p), None);
+    let support_tickets = totals.matching(Some(ConversationType::Support), None);
     Ok(Stats {
         total_users: counters.users,
         total_conversations: p2p_conversations + support_tickets,
@@ -367,7 +367,7 @@ mod tests {
         one.add("site", 0, sent);
         one.message_sent("site", 0, "alice", 1_000);
         let mut two = Counters::default();
-        two.add("site", 0, sent.ticket_moved(None, Some(Status::Open)));
+        two.add("site", 0, sent.ticket_moved(None, Some(TicketStatus::Open)));
         two.message_sent("site", 0, "alice", 2_000);
         batch.merge(one);
         batch.merge(two);
@@ -386,23 +386,33 @@ mod tests {
             tickets: [1, 2, 4, 8],
         };
         assert_eq!(totals.matching(None, None), 25);
-        assert_eq!(totals.matching(Some(Kind::P2p), None), 10);
-        assert_eq!(totals.matching(None, Some(Status::Archived)), 3);
+        assert_eq!(totals.matching(Some(ConversationType::P2p), None), 10);
         assert_eq!(
-            totals.matching(Some(Kind::Support), Some(Status::Resolved)),
+            totals.matching(None, Some(AnyStatus::Chat(ChatStatus::Archived))),
+            3
+        );
+        assert_eq!(
+            totals.matching(
+                Some(ConversationType::Support),
+                Some(AnyStatus::Ticket(TicketStatus::Resolved))
+            ),
             4
         );
         assert_eq!(
-            totals.matching(Some(Kind::Support), Some(Status::Active)),
+            totals.matching(
+                Some(ConversationType::Support),
+                Some(AnyStatus::Chat(ChatStatus::Active))
+            ),
             0
         );
     }
 
     #[test]
     fn ticket_moves_balance() {
-        let delta = StatsDelta::default().ticket_moved(Some(Status::Open), Some(Status::Pending));
+        let delta = StatsDelta::default()
+            .ticket_moved(Some(TicketStatus::Open), Some(TicketStatus::Pending));
         assert_eq!(delta.tickets, [-1, 1, 0, 0]);
-        let created = StatsDelta::default().ticket_moved(None, Some(Status::Open));
+        let created = StatsDelta::default().ticket_moved(None, Some(TicketStatus::Open));
         assert_eq!(created.tickets, [1, 0, 0, 0]);
     }
 }

@@ -5,9 +5,10 @@ use super::db::{params, DbExt};
 use super::messages::{lock_conversation, send_in, NewMessage};
 use super::stats::StatsDelta;
 use super::Store;
-use crate::domain::conversation::{Conversation, Kind, Priority, Side, Status};
+use crate::domain::conversation::{Conversation, Kind, Priority, Side, TicketStatus};
+use crate::domain::error::Error;
 use crate::domain::page::PageRequest;
-use crate::error::AppError;
+use crate::domain::policy;
 
 /// A ticket to open; `initial_message` (id, text) becomes its first message in the same
 /// transaction.
@@ -25,7 +26,7 @@ pub struct NewTicket {
 #[derive(Debug, Default, Clone)]
 pub struct TicketFilter {
     pub customer_id: Option<String>,
-    pub status: Option<Status>,
+    pub status: Option<TicketStatus>,
     pub priority: Option<Priority>,
     pub assignee_id: Option<String>,
     pub category: Option<String>,
@@ -33,7 +34,7 @@ pub struct TicketFilter {
 
 /// New values of a ticket's fields (already merged with the current ones and authorised).
 pub struct TicketUpdate {
-    pub status: Status,
+    pub status: TicketStatus,
     pub priority: Priority,
     pub category: Option<String>,
     pub assignee_id: Option<String>,
@@ -51,7 +52,7 @@ macro_rules! ticket_filter {
 
 impl Store {
     /// Opens a ticket, with its first message if given.
-    pub async fn open_ticket(&self, new: NewTicket) -> Result<Conversation, AppError> {
+    pub async fn open_ticket(&self, new: NewTicket) -> Result<Conversation, Error> {
         self.engine
             .write(move |tx| {
                 let now = tx.now();
@@ -69,7 +70,7 @@ impl Store {
                         now
                     ],
                 )?;
-                let delta = StatsDelta::default().ticket_moved(None, Some(Status::Open));
+                let delta = StatsDelta::default().ticket_moved(None, Some(TicketStatus::Open));
                 tx.count(&new.resource_id, &new.id, delta);
                 if let Some((message_id, text)) = new.initial_message {
                     let message = NewMessage {
@@ -95,12 +96,12 @@ impl Store {
         resource_id: &str,
         filter: &TicketFilter,
         page: PageRequest,
-    ) -> Result<(Vec<Conversation>, i64), AppError> {
+    ) -> Result<(Vec<Conversation>, i64), Error> {
         let resource = resource_id.to_owned();
         let filter = filter.clone();
         self.engine
             .read(move |db| {
-                let status = filter.status.map(Status::as_str);
+                let status = filter.status.map(TicketStatus::as_str);
                 let priority = filter.priority.map(Priority::as_str);
                 let tickets = db.all(
                     concat!(
@@ -142,18 +143,19 @@ impl Store {
         resource_id: &str,
         id: &str,
         update: TicketUpdate,
-    ) -> Result<Conversation, AppError> {
+    ) -> Result<Conversation, Error> {
         let (resource, id) = (resource_id.to_owned(), id.to_owned());
         self.engine
             .write(move |tx| {
                 let current = lock_conversation(tx.db, &id)?;
-                if current.resource_id != resource || current.kind != Kind::Support {
-                    return Err(AppError::NotFound("conversation"));
+                let Kind::Ticket(ticket) = &current.kind else {
+                    return Err(Error::NotFound("conversation"));
+                };
+                if current.resource_id != resource {
+                    return Err(Error::NotFound("conversation"));
                 }
-                // contract §5: closed is final, decided under the lock so a racing close wins.
-                if current.status == Status::Closed && update.status != Status::Closed {
-                    return Err(AppError::forbidden("a closed ticket stays closed"));
-                }
+                // Decided under the lock, so a racing close wins.
+                policy::may_move_ticket(ticket.status, update.status)?;
                 let now = tx.now();
                 tx.db.execute(
                     "update conversations set status = $2, priority = $3, category = $4,
@@ -168,9 +170,9 @@ impl Store {
                         now
                     ],
                 )?;
-                if update.status != current.status {
+                if update.status != ticket.status {
                     let delta = StatsDelta::default()
-                        .ticket_moved(Some(current.status), Some(update.status));
+                        .ticket_moved(Some(ticket.status), Some(update.status));
                     tx.count(&resource, &id, delta);
                 }
                 Ok(tx

@@ -4,10 +4,10 @@ use super::db::{params, DbError, DbExt, FromRow, Row};
 use super::engine::Stale;
 use super::stats::StatsDelta;
 use super::Store;
+use crate::domain::error::Error;
 use crate::domain::page::PageRequest;
 use crate::domain::role::{Permissions, Role};
 use crate::domain::user::User;
-use crate::error::AppError;
 
 /// A user to insert (validated by the caller).
 pub struct NewUser {
@@ -93,7 +93,7 @@ fn like_pattern(query: &str) -> String {
 impl Store {
     /// Inserts a user; 409 naming the field if the username or email is taken in the resource
     /// (case-insensitively).
-    pub async fn insert_user(&self, new: NewUser) -> Result<User, AppError> {
+    pub async fn insert_user(&self, new: NewUser) -> Result<User, Error> {
         let username_key = fold_case(&new.username);
         let email_key = fold_case(&new.email);
         self.engine
@@ -111,7 +111,7 @@ impl Store {
                     } else {
                         "email"
                     };
-                    return Err(AppError::Conflict(
+                    return Err(Error::Conflict(
                         format!("a user with this {field} already exists in this resource").into(),
                     ));
                 }
@@ -161,7 +161,7 @@ impl Store {
 
     /// The user `id` of `resource_id`; `None` for unknown ids and other resources' users alike.
     /// Served from the cache (see `cache.rs` for how fresh).
-    pub async fn find_user(&self, resource_id: &str, id: &str) -> Result<Option<User>, AppError> {
+    pub async fn find_user(&self, resource_id: &str, id: &str) -> Result<Option<User>, Error> {
         if let Some(user) = self.shared.cache.user(resource_id, id) {
             return Ok(user);
         }
@@ -187,7 +187,7 @@ impl Store {
         role: Option<Role>,
         query: Option<&str>,
         page: PageRequest,
-    ) -> Result<(Vec<User>, i64), AppError> {
+    ) -> Result<(Vec<User>, i64), Error> {
         let resource = resource_id.to_owned();
         let role = role.map(Role::as_str);
         let pattern = query.map(like_pattern);
@@ -222,7 +222,7 @@ impl Store {
         resource_id: &str,
         id: &str,
         patch: UserPatch,
-    ) -> Result<Option<User>, AppError> {
+    ) -> Result<Option<User>, Error> {
         let (resource, user_id) = (resource_id.to_owned(), id.to_owned());
         self.engine
             .write(move |tx| {
@@ -264,7 +264,7 @@ impl Store {
         &self,
         resource_id: &str,
         id: &str,
-    ) -> Result<Option<i64>, AppError> {
+    ) -> Result<Option<i64>, Error> {
         let (resource, user_id) = (resource_id.to_owned(), id.to_owned());
         self.engine
             .write(move |tx| {

@@ -11,6 +11,7 @@ mod limits;
 mod openapi;
 mod ops;
 mod p2p;
+mod policy;
 mod readme;
 mod resources;
 mod roles;

@@ -6,14 +6,14 @@ use utoipa::IntoParams;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::app::AppState;
-use crate::domain::conversation::{Kind, Status};
+use crate::domain::conversation::{AnyStatus, ConversationType};
 use crate::domain::page::{Page, PageQuery, PageRequest};
-use crate::domain::role::Role;
+use crate::domain::policy::{self, AdminPart};
 use crate::domain::time::now_ms;
-use crate::domain::view::ConversationView;
 use crate::error::{AppError, ErrorBody};
 use crate::http::envelope::{Data, Envelope};
 use crate::http::extract::{Caller, Path, Query};
+use crate::http::view::ConversationView;
 use crate::store::{AdminFilter, Stats};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -21,21 +21,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_conversations))
         .routes(routes!(stats))
         .routes(routes!(user_conversations))
-}
-
-/// 403 unless the caller has at least `role` (the admin panel starts at staff).
-fn require(caller: &Caller, role: Role) -> Result<(), AppError> {
-    if caller.user.role >= role {
-        Ok(())
-    } else if role == Role::Staff {
-        Err(AppError::forbidden(
-            "the admin panel needs an elevated role: staff, moderator, admin or superadmin",
-        ))
-    } else {
-        Err(AppError::forbidden(
-            "this part of the admin panel is for admins and superadmins",
-        ))
-    }
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -48,7 +33,7 @@ pub struct AdminQuery {
     #[serde(rename = "type")]
     #[param(rename = "type")]
     pub kind: Option<String>,
-    pub status: Option<Status>,
+    pub status: Option<AnyStatus>,
     /// Only conversations this user takes part in.
     pub user_id: Option<String>,
 }
@@ -70,11 +55,11 @@ async fn list_conversations(
     caller: Caller,
     Query(query): Query<AdminQuery>,
 ) -> Result<Data<Page<ConversationView>>, AppError> {
-    require(&caller, Role::Staff)?;
+    policy::may_use_admin_panel(&caller.user, AdminPart::Panel)?;
     let kind = match query.kind.as_deref() {
         None => None,
         Some(kind) => Some(
-            Kind::parse(kind)
+            ConversationType::parse(kind)
                 .ok_or_else(|| AppError::invalid_query("type must be p2p or support"))?,
         ),
     };
@@ -83,7 +68,7 @@ async fn list_conversations(
         kind,
         status: query.status,
         participant: query.user_id.as_deref(),
-        p2p_member: (caller.user.role == Role::Staff).then_some(caller.user.id.as_str()),
+        p2p_member: (!policy::sees_others_chats(&caller.user)).then_some(caller.user.id.as_str()),
     };
     list(&state, &caller, &filter, page).await
 }
@@ -110,7 +95,7 @@ async fn list(
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
     ))]
 async fn stats(State(state): State<AppState>, caller: Caller) -> Result<Data<Stats>, AppError> {
-    require(&caller, Role::Staff)?;
+    policy::may_use_admin_panel(&caller.user, AdminPart::Panel)?;
     Ok(Data(
         state.store.stats(caller.resource_id(), now_ms()).await?,
     ))
@@ -131,7 +116,7 @@ async fn user_conversations(
     Path(user_id): Path<String>,
     Query(query): Query<PageQuery>,
 ) -> Result<Data<Page<ConversationView>>, AppError> {
-    require(&caller, Role::Admin)?;
+    policy::may_use_admin_panel(&caller.user, AdminPart::UserConversations)?;
     let page = query.validate()?;
     let user = state
         .store

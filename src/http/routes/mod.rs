@@ -2,9 +2,9 @@
 
 pub mod admin;
 pub mod console;
+pub mod conversations;
 pub mod docs;
 pub mod health;
-pub mod messages;
 pub mod p2p;
 pub mod presence;
 pub mod resources;

@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::app::AppState;
+use crate::domain::policy::{self, PresenceRule};
 use crate::domain::time::{self, now_ms};
 use crate::error::{AppError, ErrorBody};
 use crate::http::envelope::{Data, Envelope};
@@ -42,12 +43,15 @@ async fn get_presence(
     Path(id): Path<String>,
 ) -> Result<Data<PresenceView>, AppError> {
     let resource_id = caller.resource_id();
-    let may_see = caller.user.id == id
-        || caller.user.role.is_elevated()
-        || state
-            .store
-            .share_p2p(resource_id, &caller.user.id, &id)
-            .await?;
+    let may_see = match policy::presence_rule(&caller.user, &id) {
+        PresenceRule::Granted => true,
+        PresenceRule::IfTheyShareAChat => {
+            state
+                .store
+                .share_p2p(resource_id, &caller.user.id, &id)
+                .await?
+        }
+    };
     let online_until = match may_see {
         true => state.store.online_until(resource_id, &id).await?,
         false => None,

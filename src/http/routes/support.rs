@@ -1,37 +1,40 @@
-//! Support tickets: customers open and follow their own; staff and above work the queue.
+//! Support tickets: customers open and follow their own; staff and above work the queue. The
+//! routes both conversation types have come from `conversation_routes!`.
 
 use axum::extract::State;
-use axum::http::HeaderMap;
-use axum::response::Response;
 use serde::{Deserialize, Deserializer};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::messages::{self, HistoryQuery, MarkRead, ReadState, SendMessage, UnreadCount};
+use super::conversations::conversation_routes;
 use crate::app::AppState;
-use crate::domain::conversation::{Kind, Priority, Status};
-use crate::domain::id::new_id;
-use crate::domain::message::{validate_text, Message};
-use crate::domain::page::{CursorPage, Page, PageQuery};
-use crate::domain::view::{ConversationView, TicketView};
+use crate::domain::conversation::{ConversationType, Priority, TicketStatus};
+use crate::domain::message::MessageText;
+use crate::domain::page::{Page, PageQuery};
+use crate::domain::ticket::{Category, Subject};
 use crate::error::{AppError, ErrorBody};
 use crate::http::envelope::{Created, Data, Envelope};
-use crate::http::extract::{Caller, Json, OptionalJson, Path, Query};
+use crate::http::extract::{Caller, Json, Path, Query};
 use crate::http::message_body_limit;
-use crate::realtime::event::{Audience, ConversationSummary, Event};
-use crate::store::{NewTicket, TicketFilter, TicketUpdate};
+use crate::http::view::{ConversationView, TicketView};
+use crate::service::conversations::{TicketDraft, TicketPatch, TicketQuery as TicketFilters};
+
+conversation_routes!(
+    type = crate::domain::conversation::ConversationType::Support,
+    tag = "support",
+    path = "/support/conversations",
+    view = TicketView,
+);
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(create_ticket, list_tickets))
-                .routes(routes!(send_message, list_messages))
                 .layer(message_body_limit()),
         )
-        .routes(routes!(get_ticket, update_ticket))
-        .routes(routes!(mark_as_read))
-        .routes(routes!(unread_count))
+        .merge(shared::shared_routes())
+        .routes(routes!(update_ticket))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -52,18 +55,15 @@ pub struct CreateTicket {
     pub initial_message: Option<String>,
 }
 
-fn validate_subject(subject: &str) -> Result<(), AppError> {
-    if subject.trim().is_empty() || subject.chars().count() > 200 {
-        return Err(AppError::bad_request("subject must be 1 to 200 characters"));
+impl CreateTicket {
+    fn parse(self) -> Result<TicketDraft, AppError> {
+        Ok(TicketDraft {
+            subject: Subject::parse(self.subject)?,
+            priority: self.priority.unwrap_or_default(),
+            category: self.category.map(Category::parse).transpose()?,
+            initial_message: self.initial_message.map(MessageText::parse).transpose()?,
+        })
     }
-    Ok(())
-}
-
-fn validate_category(category: Option<&str>) -> Result<(), AppError> {
-    if category.is_some_and(|c| c.trim().is_empty() || c.chars().count() > 50) {
-        return Err(AppError::bad_request("category must be 1 to 50 characters"));
-    }
-    Ok(())
 }
 
 /// Open a ticket as the customer, optionally with its first message.
@@ -80,32 +80,8 @@ async fn create_ticket(
     caller: Caller,
     Json(body): Json<CreateTicket>,
 ) -> Result<Created<ConversationView>, AppError> {
-    validate_subject(&body.subject)?;
-    validate_category(body.category.as_deref())?;
-    if let Some(text) = &body.initial_message {
-        validate_text(text)?;
-        if !caller.user.permissions.can_send_message {
-            return Err(AppError::forbidden("this user may not send messages"));
-        }
-    }
-    let ticket = state
-        .store
-        .open_ticket(NewTicket {
-            id: new_id(),
-            resource_id: caller.resource_id().to_owned(),
-            customer_id: caller.user.id.clone(),
-            subject: body.subject,
-            priority: body.priority.unwrap_or_default(),
-            category: body.category,
-            initial_message: body.initial_message.map(|text| (new_id(), text)),
-        })
-        .await?;
-    let access = ticket
-        .access(&caller.user)
-        .ok_or(AppError::NotFound("conversation"))?;
-    let event = Event::TicketCreated(ConversationSummary::from(&ticket));
-    state.bus.publish(&Audience::of(&ticket), &event).await;
-    Ok(Created(ConversationView::new(ticket, access)))
+    let ticket = caller.actor(&state).open_ticket(body.parse()?).await?;
+    Ok(Created(ConversationView::from(ticket)))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -114,8 +90,7 @@ async fn create_ticket(
 pub struct TicketQuery {
     pub page: Option<i64>,
     pub limit: Option<i64>,
-    /// `open`, `pending`, `resolved` or `closed`.
-    pub status: Option<Status>,
+    pub status: Option<TicketStatus>,
     pub priority: Option<Priority>,
     pub assignee_id: Option<String>,
     pub category: Option<String>,
@@ -136,44 +111,15 @@ async fn list_tickets(
     Query(query): Query<TicketQuery>,
 ) -> Result<Data<Page<ConversationView>>, AppError> {
     let page = PageQuery::check(query.page, query.limit)?;
-    if query
-        .status
-        .is_some_and(|status| !status.fits(Kind::Support))
-    {
-        return Err(AppError::invalid_query(
-            "status must be open, pending, resolved or closed",
-        ));
-    }
-    let filter = TicketFilter {
-        customer_id: (!caller.user.role.is_elevated()).then(|| caller.user.id.clone()),
+    let filters = TicketFilters {
         status: query.status,
         priority: query.priority,
         assignee_id: query.assignee_id,
         category: query.category,
     };
-    let (tickets, total) = state
-        .store
-        .list_tickets(caller.resource_id(), &filter, page)
-        .await?;
+    let (tickets, total) = caller.actor(&state).tickets(filters, page).await?;
     let views = ConversationView::visible_to(tickets, &caller.user);
     Ok(Data(Page::new(views, total, page)))
-}
-
-/// One ticket (its customer, or staff and above).
-#[utoipa::path(get, path = "/support/conversations/{id}", tag = "support",
-    security(("apiKey" = [], "bearer" = [])),
-    params(("id" = String, Path)),
-    responses(
-        (status = 200, body = Envelope<TicketView>),
-        (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
-    ))]
-async fn get_ticket(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-) -> Result<Data<ConversationView>, AppError> {
-    let (ticket, access) = messages::load(&state, &caller, Kind::Support, &id).await?;
-    Ok(Data(ConversationView::new(ticket, access)))
 }
 
 /// Fields to change; absent fields stay. `category` and `assigneeId` take `null` to clear.
@@ -182,7 +128,7 @@ async fn get_ticket(
 pub struct UpdateTicket {
     /// Must be the API key's resource if given.
     pub resource_id: Option<String>,
-    pub status: Option<Status>,
+    pub status: Option<TicketStatus>,
     pub priority: Option<Priority>,
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>)]
@@ -191,6 +137,22 @@ pub struct UpdateTicket {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>)]
     pub assignee_id: Option<Option<String>>,
+}
+
+impl UpdateTicket {
+    fn parse(self) -> Result<TicketPatch, AppError> {
+        let category = match self.category {
+            Some(Some(category)) => Some(Some(Category::parse(category)?)),
+            Some(None) => Some(None),
+            None => None,
+        };
+        Ok(TicketPatch {
+            status: self.status,
+            priority: self.priority,
+            category,
+            assignee_id: self.assignee_id,
+        })
+    }
 }
 
 /// Tells an explicit `null` (Some(None)) from an absent field (None).
@@ -217,144 +179,8 @@ async fn update_ticket(
     Path(id): Path<String>,
     Json(body): Json<UpdateTicket>,
 ) -> Result<Data<ConversationView>, AppError> {
-    let (ticket, _) = messages::load(&state, &caller, Kind::Support, &id).await?;
-    let current = ticket
-        .ticket
-        .as_ref()
-        .ok_or_else(|| AppError::internal(anyhow::anyhow!("ticket without ticket fields")))?;
-    if !caller.user.role.is_elevated() {
-        let only_closing = body.priority.is_none()
-            && body.category.is_none()
-            && body.assignee_id.is_none()
-            && body.status.is_none_or(|status| status == Status::Closed);
-        if !only_closing {
-            return Err(AppError::forbidden(
-                "a customer may only close their ticket",
-            ));
-        }
-    }
-    let status = body.status.unwrap_or(ticket.status);
-    if !status.fits(Kind::Support) {
-        return Err(AppError::bad_request(
-            "status must be open, pending, resolved or closed",
-        ));
-    }
-    let category = match &body.category {
-        Some(category) => category.as_deref(),
-        None => current.category.as_deref(),
-    };
-    validate_category(category)?;
-    let assignee_id = match &body.assignee_id {
-        Some(Some(assignee_id)) => {
-            let assignee = state
-                .store
-                .find_user(caller.resource_id(), assignee_id)
-                .await?;
-            if !assignee.is_some_and(|user| user.role.is_elevated()) {
-                return Err(AppError::bad_request(
-                    "assigneeId must be a staff member (or higher) of this resource",
-                ));
-            }
-            Some(assignee_id.as_str())
-        }
-        Some(None) => None,
-        None => current.assignee_id.as_deref(),
-    };
-    let update = TicketUpdate {
-        status,
-        priority: body.priority.unwrap_or(current.priority),
-        category: category.map(str::to_owned),
-        assignee_id: assignee_id.map(str::to_owned),
-    };
-    let ticket = state
-        .store
-        .update_ticket(caller.resource_id(), &ticket.id, update)
-        .await?;
-    let access = ticket
-        .access(&caller.user)
-        .ok_or(AppError::NotFound("conversation"))?;
-    let event = Event::TicketUpdated(ConversationSummary::from(&ticket));
-    state.bus.publish(&Audience::of(&ticket), &event).await;
-    Ok(Data(ConversationView::new(ticket, access)))
-}
-
-/// Reply on a ticket, as the customer or as staff (just like P2P). A staff reply moves `open` to
-/// `pending`; a customer reply moves `pending` or `resolved` back to `open`; `closed` refuses (403).
-#[utoipa::path(post, path = "/support/conversations/{id}/messages", tag = "support", operation_id = "support_send_message",
-    security(("apiKey" = [], "bearer" = [])),
-    params(("id" = String, Path)),
-    request_body = SendMessage,
-    responses(
-        (status = 201, body = Envelope<Message>),
-        (status = 200, description = "repeat of an earlier clientMessageId", body = Envelope<Message>),
-        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-    ))]
-async fn send_message(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    Json(body): Json<SendMessage>,
-) -> Result<Response, AppError> {
-    let (ticket, access) = messages::load(&state, &caller, Kind::Support, &id).await?;
-    messages::send(&state, &caller, &ticket, access, &headers, body).await
-}
-
-/// Ticket history with the same cursors as P2P.
-#[utoipa::path(get, path = "/support/conversations/{id}/messages", tag = "support", operation_id = "support_list_messages",
-    security(("apiKey" = [], "bearer" = [])),
-    params(("id" = String, Path), HistoryQuery),
-    responses(
-        (status = 200, body = Envelope<CursorPage<Message>>),
-        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 404, body = ErrorBody),
-    ))]
-async fn list_messages(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-    Query(query): Query<HistoryQuery>,
-) -> Result<Data<CursorPage<Message>>, AppError> {
-    let (ticket, _) = messages::load(&state, &caller, Kind::Support, &id).await?;
-    Ok(Data(messages::history(&state, &ticket, query).await?))
-}
-
-/// Mark read for the caller's side: the customer, or the staff as a whole.
-#[utoipa::path(post, path = "/support/conversations/{id}/mark-as-read", tag = "support", operation_id = "support_mark_as_read",
-    security(("apiKey" = [], "bearer" = [])),
-    params(("id" = String, Path)),
-    request_body(content = Option<MarkRead>, description = "optional"),
-    responses(
-        (status = 200, body = Envelope<ReadState>),
-        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 404, body = ErrorBody),
-    ))]
-async fn mark_as_read(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-    OptionalJson(body): OptionalJson<MarkRead>,
-) -> Result<Data<ReadState>, AppError> {
-    let (ticket, access) = messages::load(&state, &caller, Kind::Support, &id).await?;
-    Ok(Data(
-        messages::mark_read(&state, &caller, &ticket, access, body).await?,
-    ))
-}
-
-/// Unread count of the caller's side.
-#[utoipa::path(get, path = "/support/conversations/{id}/unread-count", tag = "support", operation_id = "support_unread_count",
-    security(("apiKey" = [], "bearer" = [])),
-    params(("id" = String, Path)),
-    responses(
-        (status = 200, body = Envelope<UnreadCount>),
-        (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
-    ))]
-async fn unread_count(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-) -> Result<Data<UnreadCount>, AppError> {
-    let (ticket, access) = messages::load(&state, &caller, Kind::Support, &id).await?;
-    Ok(Data(messages::unread_count(&ticket, access)?))
+    let actor = caller.actor(&state);
+    let ticket = actor.conversation(ConversationType::Support, &id).await?;
+    let ticket = actor.update_ticket(ticket, body.parse()?).await?;
+    Ok(Data(ConversationView::from(ticket)))
 }

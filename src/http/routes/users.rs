@@ -5,11 +5,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::messages::{self, UnreadCount};
+use super::conversations::UnreadCount;
 use crate::app::AppState;
 use crate::auth::jwt::JwtKeys;
-use crate::domain::conversation::Kind;
+use crate::domain::conversation::ConversationType;
 use crate::domain::id::new_id;
+use crate::domain::policy;
 use crate::domain::resource::TokenIssuance;
 use crate::domain::role::{Permissions, PermissionsPatch, Role};
 use crate::domain::time::{self, now_ms};
@@ -17,6 +18,7 @@ use crate::domain::user::{validate_email, validate_username, PublicUser, User};
 use crate::error::{AppError, ErrorBody};
 use crate::http::envelope::{Created, Data, Envelope};
 use crate::http::extract::{Caller, Json, Path, Tenant};
+use crate::service::Visible;
 use crate::store::NewUser;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -256,19 +258,23 @@ async fn my_unread(
         .unread_of(
             caller.resource_id(),
             &caller.user.id,
-            caller.user.role.is_elevated(),
+            policy::answers_tickets(&caller.user),
             UNREAD_LIST_LIMIT,
         )
         .await?;
     let (mut conversations, mut tickets) = (Vec::new(), Vec::new());
     for conversation in unread.conversations {
-        let Some(access) = conversation.access(&caller.user) else {
+        let Some(access) = policy::access(&caller.user, &conversation) else {
             continue;
         };
-        let count = messages::unread_count(&conversation, access)?;
-        match conversation.kind {
-            Kind::P2p => conversations.push(count),
-            Kind::Support => tickets.push(count),
+        let conversation_type = conversation.conversation_type();
+        let count = UnreadCount::of(&Visible {
+            conversation,
+            access,
+        })?;
+        match conversation_type {
+            ConversationType::P2p => conversations.push(count),
+            ConversationType::Support => tickets.push(count),
         }
     }
     Ok(Data(MyUnread {

@@ -17,14 +17,14 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::app::AppState;
-use crate::domain::conversation::Access;
 use crate::domain::time::now_ms;
 use crate::domain::user::User;
 use crate::error::{AppError, ErrorBody, ErrorCode};
 use crate::http::extract::{contains_nul, foreign_origin, header_str, Caller, Query, Tenant};
 use crate::http::rate_limit::Budget;
-use crate::realtime::event::{Audience, Event, Presence, Typing};
+use crate::realtime::event::{Audience, Event, Presence};
 use crate::realtime::hub::Full;
+use crate::service::Actor;
 
 /// Largest client message (and frame): a typing event needs a few hundred bytes, and nothing
 /// bigger is ever buffered.
@@ -348,7 +348,14 @@ pub enum SessionFrame {
 /// Handles a client frame; the answer, if any, is an `error` event for that client alone.
 async fn client_event(state: &AppState, user: &User, text: &str) -> Option<String> {
     let result = match parse_client_event(text) {
-        Ok(ClientEvent::Typing { conversation_id }) => typing(state, user, conversation_id).await,
+        Ok(ClientEvent::Typing { conversation_id }) => {
+            let actor = Actor {
+                store: &state.store,
+                bus: &state.bus,
+                user,
+            };
+            actor.typing(&conversation_id).await.map_err(AppError::from)
+        }
         Err(error) => Err(error),
     };
     result.err().map(|error| error_frame(&error))
@@ -373,25 +380,4 @@ fn error_frame(error: &AppError) -> String {
         code: error.code(),
     };
     serde_json::to_string(&frame).unwrap_or_default()
-}
-
-/// Relays "typing" to the others who may see the conversation, if the user may write in it.
-async fn typing(state: &AppState, user: &User, conversation_id: String) -> Result<(), AppError> {
-    let conversation = state
-        .store
-        .find_conversation(&user.resource_id, &conversation_id)
-        .await?
-        .ok_or(AppError::NotFound("conversation"))?;
-    match conversation.access(user) {
-        Some(Access::Member(_)) => {}
-        Some(Access::Observer) => return Err(AppError::forbidden("moderators only read here")),
-        None => return Err(AppError::NotFound("conversation")),
-    }
-    let audience = Audience::of(&conversation).except(&user.id);
-    let event = Event::Typing(Typing {
-        conversation_id,
-        user_id: user.id.clone(),
-    });
-    state.bus.publish(&audience, &event).await;
-    Ok(())
 }

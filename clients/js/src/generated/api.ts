@@ -87,8 +87,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One conversation (participants; moderators and above read any of their resource). */
-        get: operations["get_conversation"];
+        /** One conversation, as the caller sees it (their own read state). */
+        get: operations["p2p_get_conversation"];
         put?: never;
         post?: never;
         delete?: never;
@@ -123,7 +123,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Mark messages read: all, or up to `upToSeq` / `messageId`. The watermark never moves back. */
+        /**
+         * Mark messages read for the caller's side (a ticket's staff read as one side):
+         *     all, or up to `upToSeq` / `messageId`. The watermark never moves back.
+         */
         post: operations["p2p_mark_as_read"];
         delete?: never;
         options?: never;
@@ -139,12 +142,17 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * History, oldest first: the newest `limit` messages, or a page `before`/`after` a message id,
-         *     or `afterSeq` (catch-up).
+         * History, oldest first: the newest `limit` messages, or a page `before`/`after` a
+         *     message id, or `afterSeq` (catch-up).
          */
         get: operations["p2p_list_messages"];
         put?: never;
-        /** Send a message. `clientMessageId` (or an `Idempotency-Key` header) makes retries safe. */
+        /**
+         * Send a message as the caller's side. `clientMessageId` (or an `Idempotency-Key`
+         *     header) makes retries safe. Archived chats and closed tickets refuse (403); a
+         *     staff reply moves a ticket from `open` to `pending`, a customer reply from
+         *     `pending` or `resolved` back to `open`.
+         */
         post: operations["p2p_send_message"];
         delete?: never;
         options?: never;
@@ -194,7 +202,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The caller's unread count in this conversation. */
+        /** The caller's side's unread count in this conversation. */
         get: operations["p2p_unread_count"];
         put?: never;
         post?: never;
@@ -269,8 +277,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One ticket (its customer, or staff and above). */
-        get: operations["get_ticket"];
+        /** One conversation, as the caller sees it (their own read state). */
+        get: operations["support_get_conversation"];
         put?: never;
         post?: never;
         delete?: never;
@@ -292,7 +300,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Mark read for the caller's side: the customer, or the staff as a whole. */
+        /**
+         * Mark messages read for the caller's side (a ticket's staff read as one side):
+         *     all, or up to `upToSeq` / `messageId`. The watermark never moves back.
+         */
         post: operations["support_mark_as_read"];
         delete?: never;
         options?: never;
@@ -307,12 +318,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Ticket history with the same cursors as P2P. */
+        /**
+         * History, oldest first: the newest `limit` messages, or a page `before`/`after` a
+         *     message id, or `afterSeq` (catch-up).
+         */
         get: operations["support_list_messages"];
         put?: never;
         /**
-         * Reply on a ticket, as the customer or as staff (just like P2P). A staff reply moves `open` to
-         *     `pending`; a customer reply moves `pending` or `resolved` back to `open`; `closed` refuses (403).
+         * Send a message as the caller's side. `clientMessageId` (or an `Idempotency-Key`
+         *     header) makes retries safe. Archived chats and closed tickets refuse (403); a
+         *     staff reply moves a ticket from `open` to `pending`, a customer reply from
+         *     `pending` or `resolved` back to `open`.
          */
         post: operations["support_send_message"];
         delete?: never;
@@ -328,7 +344,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Unread count of the caller's side. */
+        /** The caller's side's unread count in this conversation. */
         get: operations["support_unread_count"];
         put?: never;
         post?: never;
@@ -511,6 +527,16 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @description The status of a conversation of either kind: what mixed lists (the admin panel) filter on and
+         *     events carry.
+         */
+        AnyStatus: components["schemas"]["ChatStatus"] | components["schemas"]["TicketStatus"];
+        /**
+         * @description A P2P chat's status.
+         * @enum {string}
+         */
+        ChatStatus: "active" | "archived";
         /** @description A chat token and whom it is for. */
         ChatToken: {
             chatToken: string;
@@ -550,7 +576,7 @@ export interface components {
             lastSeq: number;
             /** Format: int64 */
             messageCount: number;
-            status: components["schemas"]["Status"];
+            status: components["schemas"]["AnyStatus"];
             /** @description `p2p` or `support`. */
             type: string;
             /** Format: date-time */
@@ -720,7 +746,7 @@ export interface components {
                 messageCount: number;
                 participantOne: string;
                 participantTwo: string;
-                status: components["schemas"]["Status"];
+                status: components["schemas"]["ChatStatus"];
                 /** @description Always `p2p`. */
                 type: string;
                 /** Format: int64 */
@@ -772,7 +798,7 @@ export interface components {
                     messageCount: number;
                     participantOne: string;
                     participantTwo: string;
-                    status: components["schemas"]["Status"];
+                    status: components["schemas"]["ChatStatus"];
                     /** @description Always `p2p`. */
                     type: string;
                     /** Format: int64 */
@@ -819,7 +845,7 @@ export interface components {
                     /** Format: int64 */
                     messageCount: number;
                     priority: components["schemas"]["Priority"];
-                    status: components["schemas"]["Status"];
+                    status: components["schemas"]["TicketStatus"];
                     subject: string;
                     /** @description Always `support`. */
                     type: string;
@@ -1001,7 +1027,7 @@ export interface components {
                 /** Format: int64 */
                 messageCount: number;
                 priority: components["schemas"]["Priority"];
-                status: components["schemas"]["Status"];
+                status: components["schemas"]["TicketStatus"];
                 subject: string;
                 /** @description Always `support`. */
                 type: string;
@@ -1199,7 +1225,7 @@ export interface components {
             messageCount: number;
             participantOne: string;
             participantTwo: string;
-            status: components["schemas"]["Status"];
+            status: components["schemas"]["ChatStatus"];
             /** @description Always `p2p`. */
             type: string;
             /** Format: int64 */
@@ -1360,11 +1386,10 @@ export interface components {
             unreadMessages: number;
         };
         /**
-         * @description Status of a conversation: `active`/`archived` for P2P, `open`/`pending`/`resolved`/`closed`
-         *     for tickets.
+         * @description A ticket's status (contract §5): `closed` is final.
          * @enum {string}
          */
-        Status: "active" | "archived" | "open" | "pending" | "resolved" | "closed";
+        TicketStatus: "open" | "pending" | "resolved" | "closed";
         /** @description A support ticket. */
         TicketView: {
             assigneeId?: string | null;
@@ -1387,7 +1412,7 @@ export interface components {
             /** Format: int64 */
             messageCount: number;
             priority: components["schemas"]["Priority"];
-            status: components["schemas"]["Status"];
+            status: components["schemas"]["TicketStatus"];
             subject: string;
             /** @description Always `support`. */
             type: string;
@@ -1432,7 +1457,7 @@ export interface components {
             priority?: null | components["schemas"]["Priority"];
             /** @description Must be the API key's resource if given. */
             resourceId?: string | null;
-            status?: null | components["schemas"]["Status"];
+            status?: null | components["schemas"]["TicketStatus"];
         };
         /** @description `PATCH /users/:id` body. */
         UpdateUser: {
@@ -1630,7 +1655,7 @@ export interface operations {
             query?: {
                 limit?: number;
                 page?: number;
-                status?: components["schemas"]["Status"];
+                status?: components["schemas"]["AnyStatus"];
                 /** @description `p2p` or `support`. */
                 type?: string;
                 /** @description Only conversations this user takes part in. */
@@ -1741,8 +1766,7 @@ export interface operations {
             query?: {
                 limit?: number;
                 page?: number;
-                /** @description `active` or `archived`. */
-                status?: components["schemas"]["Status"];
+                status?: components["schemas"]["ChatStatus"];
             };
             header?: never;
             path?: never;
@@ -1836,7 +1860,7 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
-    get_conversation: {
+    p2p_get_conversation: {
         parameters: {
             query?: never;
             header?: never;
@@ -2034,7 +2058,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            /** @description archived, or a permission is missing */
+            /** @description archived or closed, or a permission is missing */
             403: {
                 headers: {
                     "x-ratelimit-limit": components["headers"]["RateLimitLimit"];
@@ -2297,8 +2321,7 @@ export interface operations {
                 limit?: number;
                 page?: number;
                 priority?: components["schemas"]["Priority"];
-                /** @description `open`, `pending`, `resolved` or `closed`. */
-                status?: components["schemas"]["Status"];
+                status?: components["schemas"]["TicketStatus"];
             };
             header?: never;
             path?: never;
@@ -2366,7 +2389,7 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
-    get_ticket: {
+    support_get_conversation: {
         parameters: {
             query?: never;
             header?: never;
@@ -2569,7 +2592,19 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            /** @description archived or closed, or a permission is missing */
+            403: {
+                headers: {
+                    "x-ratelimit-limit": components["headers"]["RateLimitLimit"];
+                    "x-ratelimit-remaining": components["headers"]["RateLimitRemaining"];
+                    "x-ratelimit-reset": components["headers"]["RateLimitReset"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             414: components["responses"]["UriTooLong"];

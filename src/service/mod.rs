@@ -1,0 +1,40 @@
+//! The operations of the API over conversations and messages, one home for what P2P chats and
+//! support tickets share: typed inputs in, domain values out, no HTTP. Each operation loads what
+//! the caller may see, asks the access policy (`domain::policy`), writes through the store and
+//! publishes the real-time events of what committed. Handlers (`http/routes`) only parse requests
+//! into these inputs and render the outputs.
+
+pub mod conversations;
+pub mod messages;
+
+use crate::domain::conversation::Conversation;
+use crate::domain::policy::Access;
+use crate::domain::user::User;
+use crate::realtime::bus::Bus;
+use crate::realtime::event::{Audience, Event};
+use crate::store::Store;
+
+/// A user acting through the API, with the store and the bus the operations use.
+pub struct Actor<'a> {
+    pub store: &'a Store,
+    pub bus: &'a Bus,
+    pub user: &'a User,
+}
+
+/// A conversation the actor may see, and how they stand to it.
+#[derive(Debug, Clone)]
+pub struct Visible {
+    pub conversation: Conversation,
+    pub access: Access,
+}
+
+impl Actor<'_> {
+    fn resource_id(&self) -> &str {
+        &self.user.resource_id
+    }
+
+    /// Tells everyone who may see `conversation` about `event`.
+    async fn publish(&self, conversation: &Conversation, event: Event) {
+        self.bus.publish(&Audience::of(conversation), &event).await;
+    }
+}
