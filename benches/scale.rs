@@ -8,9 +8,9 @@
 
 use std::time::{Duration, Instant};
 
-use chatcloud::app::{self, AppState};
 use chatcloud::config::{Config, DatabaseConfig};
 use chatcloud::domain::time::now_ms;
+use chatcloud::http::state::AppState;
 use chatcloud::store::SqliteSync;
 use chatcloud::tenants::{self, CreateResource};
 use serde_json::{json, Value};
@@ -82,7 +82,11 @@ async fn main() -> anyhow::Result<()> {
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}/api/v1", listener.local_addr()?);
-    tokio::spawn(app::serve(listener, state, std::future::pending()));
+    tokio::spawn(chatcloud::http::serve(
+        listener,
+        state,
+        std::future::pending(),
+    ));
     let client = reqwest::Client::new();
     let key = site.api_key.clone();
     let secret = site.api_secret.clone();

@@ -8,13 +8,13 @@ use clap::{Parser, Subcommand};
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
-use crate::app::{self, AppState};
 use crate::auth::jwt::JwtKeys;
 use crate::config::{Config, DatabaseConfig};
 use crate::domain::resource::TokenIssuance;
 use crate::domain::time::now_ms;
 use crate::error::AppError;
 use crate::http::routes::users::ChatToken;
+use crate::http::state::{self as app, AppState};
 use crate::store::Store;
 use crate::tenants::{self, CreateResource, ProvisionedResource};
 
@@ -239,11 +239,11 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             .await
             .with_context(|| format!("binding {address} for /metrics"))?;
         println!("Metrics listening on http://{}", metrics.local_addr()?);
-        tokio::spawn(app::serve_metrics(metrics, state.clone()));
+        tokio::spawn(crate::http::serve_metrics(metrics, state.clone()));
     }
     let shutdown = shutdown_signal()?;
     println!("ChatCloud listening on http://{}", listener.local_addr()?);
-    app::serve(listener, state, shutdown).await;
+    crate::http::serve(listener, state, shutdown).await;
     Ok(())
 }
 

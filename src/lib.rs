@@ -1,7 +1,5 @@
 //! ChatCloud: a hosted chat API (1:1 chat, support tickets, admin panel) for websites.
 
-/// Shared state, router assembly and serving.
-pub mod app;
 /// API keys, secrets, chat tokens.
 pub mod auth;
 /// The command line.

@@ -11,12 +11,12 @@ use axum::http::{header, HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::app::AppState;
 use crate::auth::keys;
 use crate::domain::resource::Resource;
 use crate::domain::user::User;
 use crate::error::{AppError, ErrorCode};
 use crate::http::rate_limit::Budget;
+use crate::http::state::AppState;
 use crate::service::Actor;
 
 /// A JSON body. The content type is not checked (a `curl -d` works); the body must be a JSON
@@ -441,5 +441,29 @@ impl FromRequestParts<AppState> for Operator {
         )?;
         request_budget(parts).exempt();
         Ok(operator)
+    }
+}
+
+/// `Option<Operator>`: `None` without an `x-operator-key`; a key that is given must be valid
+/// (a wrong one is refused even when the operator API is off, rather than ignored).
+impl OptionalFromRequestParts<AppState> for Operator {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Option<Self>, AppError> {
+        let Some(given) = header_str(&parts.headers, "x-operator-key") else {
+            return Ok(None);
+        };
+        if state.operator_key.is_none() {
+            return Err(AppError::unauthorized(
+                "x-operator-key is not valid",
+                ErrorCode::InvalidOperatorKey,
+            ));
+        }
+        let operator = Operator::verify(state, Some(&given))?;
+        request_budget(parts).exempt();
+        Ok(Some(operator))
     }
 }

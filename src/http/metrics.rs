@@ -16,7 +16,7 @@ use prometheus_client::metrics::gauge::ConstGauge;
 use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
 use prometheus_client::registry::Registry;
 
-use crate::app::AppState;
+use crate::http::state::AppState;
 use crate::realtime::bus::Bus;
 use crate::realtime::hub::Hub;
 use crate::store::Store;

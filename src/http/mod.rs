@@ -7,6 +7,7 @@ pub mod metrics;
 pub mod openapi;
 pub mod rate_limit;
 pub mod routes;
+pub mod state;
 pub mod view;
 
 use std::time::Duration;
@@ -23,9 +24,13 @@ use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
-use crate::app::AppState;
 use crate::domain::id::new_id;
 use crate::error::{AppError, ErrorCode};
+use crate::server;
+use state::AppState;
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
 
 /// Largest accepted request body (contract §8).
 pub const BODY_LIMIT: usize = 64 * 1024;
@@ -207,4 +212,36 @@ pub fn record_caller(resource_id: &str, user_id: Option<&str>) {
     if let Some(user_id) = user_id {
         span.record("user_id", user_id);
     }
+}
+
+/// Serves the API on `listener` until `shutdown` completes, then drains open requests and
+/// WebSockets for at most the shutdown timeout. Tests pass a port-0 listener.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) {
+    tokio::spawn(state::prune_activity_periodically(state.store.clone()));
+    let timeouts = state.timeouts;
+    let stopping = state.shutdown.clone();
+    let sessions = state.sessions.clone();
+    let router = router(state);
+    server::run(listener, router, timeouts, stopping, sessions, shutdown).await;
+}
+
+/// Serves `/metrics` alone on `listener` (`CHATCLOUD_METRICS_BIND`) until the API server
+/// begins to shut down.
+pub async fn serve_metrics(listener: TcpListener, state: AppState) {
+    let timeouts = state.timeouts;
+    let shutdown = state.shutdown.clone().cancelled_owned();
+    let router = metrics_router(state);
+    server::run(
+        listener,
+        router,
+        timeouts,
+        CancellationToken::new(),
+        TaskTracker::new(),
+        shutdown,
+    )
+    .await;
 }

@@ -24,10 +24,10 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use ipnet::IpNet;
 
-use crate::app::AppState;
 use crate::config::Config;
 use crate::domain::time::now_ms;
 use crate::error::AppError;
+use crate::http::state::AppState;
 
 const WINDOW_MS: i64 = 60_000;
 

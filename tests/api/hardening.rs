@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use chatcloud::app::AppState;
+use chatcloud::http::state::AppState;
 use reqwest::header::HeaderValue;
 use reqwest::Method;
 use serde_json::json;

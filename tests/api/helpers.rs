@@ -4,9 +4,9 @@
 //! `CHATCLOUD_TEST_DATABASE_URL=postgres://...` each test gets a fresh PostgreSQL database, dropped
 //! when the test ends.
 
-use chatcloud::app::{self, AppState};
 use chatcloud::config::{Config, DatabaseConfig};
 use chatcloud::domain::id::new_id;
+use chatcloud::http::state::AppState;
 use chatcloud::store::SqliteSync;
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde_json::{json, Value};
@@ -136,7 +136,7 @@ impl TestApp {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
         let (shutdown, stop) = oneshot::channel::<()>();
-        tokio::spawn(app::serve(listener, state, async {
+        tokio::spawn(chatcloud::http::serve(listener, state, async {
             let _ = stop.await;
         }));
         TestApp {

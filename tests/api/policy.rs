@@ -25,7 +25,11 @@ async fn list_ids(app: &TestApp, user: &TestUser, path: &str) -> BTreeSet<String
                 .map(|item| item["id"].as_str().expect("id").to_owned()),
         );
         if page >= data["totalPages"].as_i64().expect("totalPages") {
-            assert_eq!(ids.len() as i64, data["total"].as_i64().expect("total"), "{path}");
+            assert_eq!(
+                ids.len() as i64,
+                data["total"].as_i64().expect("total"),
+                "{path}"
+            );
             break;
         }
     }

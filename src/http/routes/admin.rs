@@ -5,7 +5,6 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::app::AppState;
 use crate::domain::conversation::{AnyStatus, ConversationType};
 use crate::domain::page::{Page, PageQuery, PageRequest};
 use crate::domain::policy::{self, AdminPart};
@@ -13,6 +12,7 @@ use crate::domain::time::now_ms;
 use crate::error::{AppError, ErrorBody};
 use crate::http::envelope::{Data, Envelope};
 use crate::http::extract::{Caller, Path, Query};
+use crate::http::state::AppState;
 use crate::http::view::ConversationView;
 use crate::store::{AdminFilter, Stats};
 

@@ -11,7 +11,7 @@ use axum::routing::get;
 use axum::Router;
 
 use super::widget::{etag_of, revalidated};
-use crate::app::AppState;
+use crate::http::state::AppState;
 
 /// The console's page (a source file: it only loads the script).
 pub const CONSOLE_HTML: &[u8] = include_bytes!("../../../clients/console/src/console.html");

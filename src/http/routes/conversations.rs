@@ -165,7 +165,7 @@ macro_rules! conversation_routes {
             use axum::response::Response;
             use utoipa_axum::{router::OpenApiRouter, routes};
 
-            use crate::app::AppState;
+            use crate::http::state::AppState;
             use crate::domain::message::Message;
             use crate::domain::page::CursorPage;
             use crate::error::{AppError, ErrorBody};

@@ -9,7 +9,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::Value;
 
-use crate::app::AppState;
+use crate::http::state::AppState;
 
 /// Where the vendored renderer is served. The version is in the path, so the file may be cached
 /// for good.

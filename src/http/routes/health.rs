@@ -9,11 +9,11 @@ use axum::routing::get;
 use axum::Router;
 use serde_json::json;
 
-use crate::app::AppState;
 use crate::auth::keys::constant_time_eq;
 use crate::error::{AppError, ErrorCode};
 use crate::http::envelope::{envelope, Data};
 use crate::http::extract::header_str;
+use crate::http::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()

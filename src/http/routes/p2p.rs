@@ -9,7 +9,6 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::conversations::{conversation_routes, ContentInput};
-use crate::app::AppState;
 use crate::domain::conversation::{ChatStatus, ConversationType};
 use crate::domain::message::{Message, MessageText};
 use crate::domain::page::{Page, PageQuery};
@@ -17,6 +16,7 @@ use crate::error::{AppError, ErrorBody};
 use crate::http::envelope::{envelope, Data, Envelope};
 use crate::http::extract::{Caller, Json, Path, Query};
 use crate::http::message_body_limit;
+use crate::http::state::AppState;
 use crate::http::view::{ConversationView, P2pConversationView};
 
 conversation_routes!(

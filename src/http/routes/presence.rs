@@ -5,12 +5,12 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::app::AppState;
 use crate::domain::policy::{self, PresenceRule};
 use crate::domain::time::{self, now_ms};
 use crate::error::{AppError, ErrorBody};
 use crate::http::envelope::{Data, Envelope};
 use crate::http::extract::{Caller, Path};
+use crate::http::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(get_presence))

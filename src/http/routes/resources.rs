@@ -4,12 +4,12 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::app::AppState;
 use crate::auth::keys;
-use crate::error::{AppError, ErrorBody, ErrorCode};
+use crate::error::{AppError, ErrorBody};
 use crate::http::envelope::{Created, Data, Envelope};
 use crate::http::extract::{header_str, Json, Operator, Path};
 use crate::http::rate_limit::Budget;
+use crate::http::state::AppState;
 use crate::tenants::{self, CreateResource, ProvisionedResource, RotatedKeys};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -52,6 +52,7 @@ async fn create_resource(
 async fn rotate_keys(
     State(state): State<AppState>,
     Path(resource_id): Path<String>,
+    operator: Option<Operator>,
     budget: Budget,
     headers: HeaderMap,
 ) -> Result<Data<RotatedKeys>, AppError> {
@@ -60,28 +61,17 @@ async fn rotate_keys(
         .find_resource(&resource_id)
         .await?
         .ok_or(AppError::NotFound("resource"))?;
-    let operator_key = header_str(&headers, "x-operator-key");
-    let secret = header_str(&headers, "x-api-secret");
-    match (operator_key.as_deref(), secret.as_deref()) {
-        // A wrong operator key is the operator key's error, whether or not the API is on.
-        (Some(_), _) if state.operator_key.is_none() => {
-            return Err(AppError::unauthorized(
-                "x-operator-key is not valid",
-                ErrorCode::InvalidOperatorKey,
-            ))
-        }
-        (Some(given), _) => {
-            Operator::verify(&state, Some(given))?;
-            budget.exempt();
-        }
-        (None, Some(secret)) if keys::matches_hash(secret, &secret_hash) => {
-            budget.charge(|| state.limits.charge_secret(&resource_id))?;
-        }
-        (None, Some(_)) => return Err(AppError::secret_required("x-api-secret is not valid")),
-        (None, None) => {
-            return Err(AppError::secret_required(
-                "rotating keys needs the operator key or the resource's x-api-secret",
-            ))
+    if operator.is_none() {
+        match header_str(&headers, "x-api-secret") {
+            Some(secret) if keys::matches_hash(&secret, &secret_hash) => {
+                budget.charge(|| state.limits.charge_secret(&resource_id))?;
+            }
+            Some(_) => return Err(AppError::secret_required("x-api-secret is not valid")),
+            None => {
+                return Err(AppError::secret_required(
+                    "rotating keys needs the operator key or the resource's x-api-secret",
+                ))
+            }
         }
     }
     let rotated = tenants::rotate_keys(&state.store, &resource_id).await?;

@@ -7,7 +7,6 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::conversations::conversation_routes;
-use crate::app::AppState;
 use crate::domain::conversation::{ConversationType, Priority, TicketStatus};
 use crate::domain::message::MessageText;
 use crate::domain::page::{Page, PageQuery};
@@ -16,6 +15,7 @@ use crate::error::{AppError, ErrorBody};
 use crate::http::envelope::{Created, Data, Envelope};
 use crate::http::extract::{Caller, Json, Path, Query};
 use crate::http::message_body_limit;
+use crate::http::state::AppState;
 use crate::http::view::{ConversationView, TicketView};
 use crate::service::conversations::{TicketDraft, TicketPatch, TicketQuery as TicketFilters};
 

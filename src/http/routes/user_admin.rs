@@ -5,7 +5,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::app::AppState;
 use crate::domain::page::{Page, PageQuery};
 use crate::domain::role::{Permissions, PermissionsPatch, Role};
 use crate::domain::time;
@@ -13,6 +12,7 @@ use crate::domain::user::User;
 use crate::error::{AppError, ErrorBody};
 use crate::http::envelope::{Data, Envelope};
 use crate::http::extract::{Caller, Json, Path, Query, Tenant};
+use crate::http::state::AppState;
 use crate::store::UserPatch;
 
 pub fn router() -> OpenApiRouter<AppState> {

@@ -6,7 +6,6 @@ use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::conversations::UnreadCount;
-use crate::app::AppState;
 use crate::auth::jwt::JwtKeys;
 use crate::domain::conversation::ConversationType;
 use crate::domain::id::new_id;
@@ -18,6 +17,7 @@ use crate::domain::user::{validate_email, validate_username, PublicUser, User};
 use crate::error::{AppError, ErrorBody};
 use crate::http::envelope::{Created, Data, Envelope};
 use crate::http::extract::{Caller, Json, Path, Tenant};
+use crate::http::state::AppState;
 use crate::service::Visible;
 use crate::store::NewUser;
 

@@ -9,7 +9,7 @@ use axum::routing::get;
 use axum::Router;
 use sha2::{Digest, Sha256};
 
-use crate::app::AppState;
+use crate::http::state::AppState;
 
 /// The committed bundle (`npm run build` in `clients/widget`; CI checks it matches its sources).
 pub const WIDGET_JS: &[u8] = include_bytes!("../../../clients/widget/dist/widget.js");

@@ -16,12 +16,12 @@ use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::app::AppState;
 use crate::domain::time::now_ms;
 use crate::domain::user::User;
 use crate::error::{AppError, ErrorBody, ErrorCode};
 use crate::http::extract::{contains_nul, foreign_origin, header_str, Caller, Query, Tenant};
 use crate::http::rate_limit::Budget;
+use crate::http::state::AppState;
 use crate::realtime::event::{Audience, Event, Presence};
 use crate::realtime::hub::Full;
 use crate::service::Actor;

@@ -1,22 +1,20 @@
-//! Wiring: the shared state, building the router, serving on a listener.
+//! The shared state every request and background job uses, built from the configuration.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use crate::auth::jwt::JwtKeys;
 use crate::auth::keys::random_hex;
 use crate::config::Config;
-use crate::http;
 use crate::http::metrics::Metrics;
 use crate::http::rate_limit::Limits;
 use crate::realtime::bus::Bus;
 use crate::realtime::hub::Hub;
-use crate::server::{self, Timeouts};
+use crate::server::Timeouts;
 use crate::store::Store;
 
 /// What every request shares; cloning it (once per extractor) is one reference count.
@@ -133,40 +131,8 @@ fn check_secrets(config: &Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Serves the API on `listener` until `shutdown` completes, then drains open requests and
-/// WebSockets for at most the shutdown timeout. Tests pass a port-0 listener.
-pub async fn serve(
-    listener: TcpListener,
-    state: AppState,
-    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-) {
-    tokio::spawn(prune_activity_periodically(state.store.clone()));
-    let timeouts = state.timeouts;
-    let stopping = state.shutdown.clone();
-    let sessions = state.sessions.clone();
-    let router = http::router(state);
-    server::run(listener, router, timeouts, stopping, sessions, shutdown).await;
-}
-
-/// Serves `/metrics` alone on `listener` (`CHATCLOUD_METRICS_BIND`) until the API server
-/// begins to shut down.
-pub async fn serve_metrics(listener: TcpListener, state: AppState) {
-    let timeouts = state.timeouts;
-    let shutdown = state.shutdown.clone().cancelled_owned();
-    let router = http::metrics_router(state);
-    server::run(
-        listener,
-        router,
-        timeouts,
-        CancellationToken::new(),
-        TaskTracker::new(),
-        shutdown,
-    )
-    .await;
-}
-
 /// Drops expired activity buckets every ten minutes (they only serve "the last 24 hours").
-async fn prune_activity_periodically(store: Store) {
+pub async fn prune_activity_periodically(store: Store) {
     let mut tick = tokio::time::interval(Duration::from_secs(600));
     loop {
         tick.tick().await;
