@@ -3,6 +3,7 @@
 use super::conversations::select_conversation;
 use super::db::{params, DbExt};
 use super::messages::{lock_conversation, send_in, NewMessage};
+use super::sql::statements;
 use super::stats::StatsDelta;
 use super::Store;
 use crate::domain::conversation::{Conversation, Kind, Priority, Side, Status};
@@ -49,6 +50,27 @@ macro_rules! ticket_filter {
     };
 }
 
+statements! {
+    INSERT_TICKET = both(
+        "insert into conversations (id, resource_id, kind, status, participant_one,
+             subject, priority, category, last_activity_at, created_at, updated_at)
+         values ($1, $2, 'support', 'open', $3, $4, $5, $6, $7, $7, $7)"
+    );
+    TICKET = both(select_conversation!("where c.id = $1"));
+    /// A page of `ticket_filter!` ($7 limit, $8 offset), newest activity first.
+    LIST_TICKETS = both(concat!(
+        select_conversation!(""),
+        ticket_filter!(),
+        " order by c.last_activity_at desc, c.id desc limit $7 offset $8"
+    ));
+    COUNT_TICKETS = both(concat!("select count(*) from conversations c ", ticket_filter!()));
+    UPDATE_TICKET = both(
+        "update conversations set status = $2, priority = $3, category = $4,
+             assignee_id = $5, updated_at = $6
+         where id = $1"
+    );
+}
+
 impl Store {
     /// Opens a ticket, with its first message if given.
     pub async fn open_ticket(&self, new: NewTicket) -> Result<Conversation, AppError> {
@@ -56,9 +78,7 @@ impl Store {
             .write(move |tx| {
                 let now = tx.now();
                 tx.db.execute(
-                    "insert into conversations (id, resource_id, kind, status, participant_one,
-                         subject, priority, category, last_activity_at, created_at, updated_at)
-                     values ($1, $2, 'support', 'open', $3, $4, $5, $6, $7, $7, $7)",
+                    INSERT_TICKET,
                     params![
                         &new.id,
                         &new.resource_id,
@@ -82,9 +102,7 @@ impl Store {
                     };
                     return Ok(send_in(tx, message)?.conversation);
                 }
-                Ok(tx
-                    .db
-                    .one(select_conversation!("where c.id = $1"), params![&new.id])?)
+                Ok(tx.db.one(TICKET, params![&new.id])?)
             })
             .await
     }
@@ -103,11 +121,7 @@ impl Store {
                 let status = filter.status.map(Status::as_str);
                 let priority = filter.priority.map(Priority::as_str);
                 let tickets = db.all(
-                    concat!(
-                        select_conversation!(""),
-                        ticket_filter!(),
-                        " order by c.last_activity_at desc, c.id desc limit $7 offset $8"
-                    ),
+                    LIST_TICKETS,
                     params![
                         &resource,
                         filter.customer_id.as_deref(),
@@ -120,7 +134,7 @@ impl Store {
                     ],
                 )?;
                 let total = db.one(
-                    concat!("select count(*) from conversations c ", ticket_filter!()),
+                    COUNT_TICKETS,
                     params![
                         &resource,
                         filter.customer_id.as_deref(),
@@ -156,9 +170,7 @@ impl Store {
                 }
                 let now = tx.now();
                 tx.db.execute(
-                    "update conversations set status = $2, priority = $3, category = $4,
-                         assignee_id = $5, updated_at = $6
-                     where id = $1",
+                    UPDATE_TICKET,
                     params![
                         &id,
                         update.status.as_str(),
@@ -173,9 +185,7 @@ impl Store {
                         .ticket_moved(Some(current.status), Some(update.status));
                     tx.count(&resource, &id, delta);
                 }
-                Ok(tx
-                    .db
-                    .one(select_conversation!("where c.id = $1"), params![&id])?)
+                Ok(tx.db.one(TICKET, params![&id])?)
             })
             .await
     }

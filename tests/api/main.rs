@@ -14,6 +14,7 @@ mod p2p;
 mod readme;
 mod resources;
 mod roles;
+mod statements;
 mod support;
 mod tokens;
 mod unread;
