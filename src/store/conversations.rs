@@ -1,7 +1,7 @@
 //! Conversations of both kinds: the row mapping, look-ups, lists and P2P creation.
 
 use super::db::{params, Db, DbError, DbExt, FromRow, Row};
-use super::messages::{decode_message, lock_conversation};
+use super::messages::decode_message;
 use super::sql::statements;
 use super::stats::{conversation_totals, ConversationTotals, StatsDelta};
 use super::Store;
@@ -162,6 +162,12 @@ macro_rules! unread_branches {
 
 statements! {
     FIND_CONVERSATION = both(select_conversation!("where c.id = $1 and c.resource_id = $2"));
+    /// The conversation a write decides on, its row locked until the transaction ends on
+    /// PostgreSQL (SQLite has one writer, so a plain read is enough).
+    LOCK_CONVERSATION = per_dialect(
+        select_conversation!("where c.id = $1"),
+        concat!(select_conversation!("where c.id = $1"), " for update of c")
+    );
     /// A P2P conversation of the pair ($5, $6 in order), unless the pair has one.
     INSERT_P2P = both(
         "insert into conversations (id, resource_id, kind, status, participant_one,
@@ -597,4 +603,11 @@ fn count_user_conversations(
         COUNT_USER_CONVERSATIONS,
         params![user_id, resource_id, kind, status],
     )
+}
+
+/// Reads the conversation a write decides on, locking its row until the transaction ends
+/// (PostgreSQL; SQLite has one writer, so a plain read is enough).
+pub(super) fn lock_conversation(db: &mut dyn Db, id: &str) -> Result<Conversation, AppError> {
+    db.optional(LOCK_CONVERSATION, params![id])?
+        .ok_or(AppError::NotFound("conversation"))
 }

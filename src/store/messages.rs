@@ -1,7 +1,7 @@
 //! Messages of both conversation kinds: send (with the counters, atomically), history, read
 //! state, edit and delete.
 
-use super::conversations::select_conversation;
+use super::conversations::lock_conversation;
 use super::db::{params, Db, DbError, DbExt, FromRow, Row};
 use super::engine::WriteTx;
 use super::sql::statements;
@@ -26,12 +26,6 @@ macro_rules! select_message {
 }
 
 statements! {
-    /// The conversation a write decides on, its row locked until the transaction ends on
-    /// PostgreSQL (SQLite has one writer, so a plain read is enough).
-    LOCK_CONVERSATION = per_dialect(
-        select_conversation!("where c.id = $1"),
-        concat!(select_conversation!("where c.id = $1"), " for update of c")
-    );
     /// A page of history going back from seq $2 (exclusive), newest first.
     HISTORY_BEFORE =
         both(select_message!("where conversation_id = $1 and seq < $2 order by seq desc limit $3"));
@@ -158,13 +152,6 @@ pub enum HistoryFrom {
     Before(i64),
     /// Messages with a larger seq, oldest first.
     After(i64),
-}
-
-/// Reads the conversation a write decides on, locking its row until the transaction ends
-/// (PostgreSQL; SQLite has one writer, so a plain read is enough).
-pub(super) fn lock_conversation(db: &mut dyn Db, id: &str) -> Result<Conversation, AppError> {
-    db.optional(LOCK_CONVERSATION, params![id])?
-        .ok_or(AppError::NotFound("conversation"))
 }
 
 impl Store {

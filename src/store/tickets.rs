@@ -1,8 +1,8 @@
 //! Support tickets: open (with the first message), list with the staff's filters, update.
 
-use super::conversations::select_conversation;
+use super::conversations::{lock_conversation, select_conversation};
 use super::db::{params, DbExt};
-use super::messages::{lock_conversation, send_in, NewMessage};
+use super::messages::{send_in, NewMessage};
 use super::sql::statements;
 use super::stats::StatsDelta;
 use super::Store;
