@@ -1,7 +1,8 @@
 //! Conversations of both kinds: the row mapping, look-ups, lists and P2P creation.
 
-use super::db::{params, Db, DbError, DbExt, Dialect, FromRow, Row};
-use super::messages::{decode_message, lock_conversation};
+use super::db::{params, Db, DbError, DbExt, FromRow, Row};
+use super::messages::decode_message;
+use super::sql::statements;
 use super::stats::{conversation_totals, ConversationTotals, StatsDelta};
 use super::Store;
 use crate::domain::conversation::{
@@ -162,6 +163,89 @@ macro_rules! unread_branches {
     };
 }
 
+statements! {
+    FIND_CONVERSATION = both(select_conversation!("where c.id = $1 and c.resource_id = $2"));
+    /// The conversation a write decides on, its row locked until the transaction ends on
+    /// PostgreSQL (SQLite has one writer, so a plain read is enough).
+    LOCK_CONVERSATION = per_dialect(
+        select_conversation!("where c.id = $1"),
+        concat!(select_conversation!("where c.id = $1"), " for update of c")
+    );
+    /// A P2P conversation of the pair ($5, $6 in order), unless the pair has one.
+    INSERT_P2P = both(
+        "insert into conversations (id, resource_id, kind, status, participant_one,
+             participant_two, user_lo, user_hi, last_activity_at, created_at, updated_at)
+         values ($1, $2, 'p2p', 'active', $3, $4, $5, $6, $7, $7, $7)
+         on conflict (resource_id, user_lo, user_hi) do nothing"
+    );
+    P2P_OF_PAIR = both(select_conversation!(
+        "where c.resource_id = $1 and c.user_lo = $2 and c.user_hi = $3"
+    ));
+    P2P_PARTNERS = both(
+        "select participant_two from conversations
+           where participant_one = $1 and resource_id = $2 and kind = 'p2p'
+         union all
+         select participant_one from conversations
+           where participant_two = $1 and resource_id = $2 and kind = 'p2p'"
+    );
+    SHARE_P2P = both(
+        "select id from conversations
+         where resource_id = $1 and user_lo = $2 and user_hi = $3"
+    );
+    /// The newest-activity conversations with unread messages, at most $4.
+    UNREAD_CONVERSATIONS = both(select_conversation!(
+        from concat!(
+            "(",
+            unread_branches!("select *", "select *"),
+            " order by last_activity_at desc, id desc limit $4)"
+        ),
+        "order by c.last_activity_at desc, c.id desc"
+    ));
+    /// Unread messages by kind over every conversation with some.
+    UNREAD_TOTALS = both(concat!(
+        "select kind, cast(coalesce(sum(n), 0) as bigint) from (",
+        unread_branches!(
+            "select kind, unread_one as n",
+            "select kind, unread_two as n"
+        ),
+        ") unread group by kind"
+    ));
+    SET_P2P_STATUS =
+        both("update conversations set status = $2, updated_at = $3 where id = $1");
+    /// A page of the resource's conversations: $2 optional kind, $3 optional status, $4 limit,
+    /// $5 offset.
+    RESOURCE_CONVERSATIONS = both(concat!(
+        select_conversation!(""),
+        "where c.resource_id = $1 and (cast($2 as text) is null or c.kind = $2)
+           and (cast($3 as text) is null or c.status = $3)
+         order by c.last_activity_at desc, c.id desc limit $4 offset $5"
+    ));
+    /// A page of `staff_view!`, each branch limited on PostgreSQL (`postgres_branch_limit!`).
+    STAFF_VIEW = per_dialect(
+        select_conversation!(
+            from staff_view!(""),
+            "order by c.last_activity_at desc, c.id desc"
+        ),
+        select_conversation!(
+            from staff_view!(postgres_branch_limit!()),
+            "order by c.last_activity_at desc, c.id desc"
+        )
+    );
+    /// A page of `user_conversations!`, each branch limited on PostgreSQL
+    /// (`postgres_branch_limit!`).
+    USER_CONVERSATIONS = per_dialect(
+        select_conversation!(
+            from user_conversations!(""),
+            "order by c.last_activity_at desc, c.id desc"
+        ),
+        select_conversation!(
+            from user_conversations!(postgres_branch_limit!()),
+            "order by c.last_activity_at desc, c.id desc"
+        )
+    );
+    COUNT_USER_CONVERSATIONS = both(count_user_conversations!());
+}
+
 /// Where a user has unread messages: the newest-activity conversations (at most the limit
 /// asked for) and the exact totals of each kind over all of them.
 #[derive(Debug, Default)]
@@ -292,12 +376,7 @@ impl Store {
     ) -> Result<Option<Conversation>, Error> {
         let (resource, id) = (resource_id.to_owned(), id.to_owned());
         self.engine
-            .read(move |db| {
-                Ok(db.optional(
-                    select_conversation!("where c.id = $1 and c.resource_id = $2"),
-                    params![&id, &resource],
-                )?)
-            })
+            .read(move |db| Ok(db.optional(FIND_CONVERSATION, params![&id, &resource])?))
             .await
     }
 
@@ -321,10 +400,7 @@ impl Store {
                 };
                 let now = tx.now();
                 let inserted = tx.db.execute(
-                    "insert into conversations (id, resource_id, kind, status, participant_one,
-                         participant_two, user_lo, user_hi, last_activity_at, created_at, updated_at)
-                     values ($1, $2, 'p2p', 'active', $3, $4, $5, $6, $7, $7, $7)
-                     on conflict (resource_id, user_lo, user_hi) do nothing",
+                    INSERT_P2P,
                     params![&id, &resource, &creator, &other, lo, hi, now],
                 )?;
                 let created = inserted == 1;
@@ -335,12 +411,7 @@ impl Store {
                     };
                     tx.count(&resource, &id, delta);
                 }
-                let conversation = tx.db.one(
-                    select_conversation!(
-                        "where c.resource_id = $1 and c.user_lo = $2 and c.user_hi = $3"
-                    ),
-                    params![&resource, lo, hi],
-                )?;
+                let conversation = tx.db.one(P2P_OF_PAIR, params![&resource, lo, hi])?;
                 Ok((conversation, created))
             })
             .await
@@ -354,16 +425,7 @@ impl Store {
     ) -> Result<Vec<String>, Error> {
         let (resource, user) = (resource_id.to_owned(), user_id.to_owned());
         self.engine
-            .read(move |db| {
-                Ok(db.all(
-                    "select participant_two from conversations
-                       where participant_one = $1 and resource_id = $2 and kind = 'p2p'
-                     union all
-                     select participant_one from conversations
-                       where participant_two = $1 and resource_id = $2 and kind = 'p2p'",
-                    params![&user, &resource],
-                )?)
-            })
+            .read(move |db| Ok(db.all(P2P_PARTNERS, params![&user, &resource])?))
             .await
     }
 
@@ -373,11 +435,7 @@ impl Store {
         let (resource, lo, hi) = (resource_id.to_owned(), lo.to_owned(), hi.to_owned());
         self.engine
             .read(move |db| {
-                let found: Option<String> = db.optional(
-                    "select id from conversations
-                     where resource_id = $1 and user_lo = $2 and user_hi = $3",
-                    params![&resource, &lo, &hi],
-                )?;
+                let found: Option<String> = db.optional(SHARE_P2P, params![&resource, &lo, &hi])?;
                 Ok(found.is_some())
             })
             .await
@@ -443,27 +501,11 @@ impl Store {
         self.engine
             .read(move |db| {
                 let conversations = db.all(
-                    select_conversation!(
-                        from concat!(
-                            "(",
-                            unread_branches!("select *", "select *"),
-                            " order by last_activity_at desc, id desc limit $4)"
-                        ),
-                        "order by c.last_activity_at desc, c.id desc"
-                    ),
+                    UNREAD_CONVERSATIONS,
                     params![&user, &resource, staff, limit],
                 )?;
-                let totals: Vec<(String, i64)> = db.all(
-                    concat!(
-                        "select kind, cast(coalesce(sum(n), 0) as bigint) from (",
-                        unread_branches!(
-                            "select kind, unread_one as n",
-                            "select kind, unread_two as n"
-                        ),
-                        ") unread group by kind"
-                    ),
-                    params![&user, &resource, staff],
-                )?;
+                let totals: Vec<(String, i64)> =
+                    db.all(UNREAD_TOTALS, params![&user, &resource, staff])?;
                 let total = |kind: ConversationType| {
                     totals
                         .iter()
@@ -498,10 +540,8 @@ impl Store {
                     return Err(Error::NotFound("conversation"));
                 }
                 let now = tx.now();
-                tx.db.execute(
-                    "update conversations set status = $2, updated_at = $3 where id = $1",
-                    params![&id, status.as_str(), now],
-                )?;
+                tx.db
+                    .execute(SET_P2P_STATUS, params![&id, status.as_str(), now])?;
                 if status != chat.status {
                     let delta = StatsDelta {
                         p2p_archived: if status == ChatStatus::Archived {
@@ -543,12 +583,7 @@ fn admin_list(
     let totals = conversation_totals(db, resource_id)?;
     let Some(staff_id) = filter.p2p_member else {
         let conversations = db.all(
-            concat!(
-                select_conversation!(""),
-                "where c.resource_id = $1 and (cast($2 as text) is null or c.kind = $2)
-                   and (cast($3 as text) is null or c.status = $3)
-                 order by c.last_activity_at desc, c.id desc limit $4 offset $5"
-            ),
+            RESOURCE_CONVERSATIONS,
             params![resource_id, kind, status, page.limit, page.offset()],
         )?;
         return Ok((conversations, totals.matching(filter.kind, filter.status)));
@@ -567,18 +602,8 @@ fn staff_view(
 ) -> Result<(Vec<Conversation>, i64), DbError> {
     let kind = filter.kind.map(ConversationType::as_str);
     let status = filter.status.map(AnyStatus::as_str);
-    let sql = match db.dialect() {
-        Dialect::Sqlite => select_conversation!(
-            from staff_view!(""),
-            "order by c.last_activity_at desc, c.id desc"
-        ),
-        Dialect::Postgres => select_conversation!(
-            from staff_view!(postgres_branch_limit!()),
-            "order by c.last_activity_at desc, c.id desc"
-        ),
-    };
     let conversations = db.all(
-        sql,
+        STAFF_VIEW,
         params![
             resource_id,
             kind,
@@ -610,18 +635,8 @@ fn user_conversations(
 ) -> Result<(Vec<Conversation>, i64), DbError> {
     let kind = kind.map(ConversationType::as_str);
     let status = status.map(AnyStatus::as_str);
-    let sql = match db.dialect() {
-        Dialect::Sqlite => select_conversation!(
-            from user_conversations!(""),
-            "order by c.last_activity_at desc, c.id desc"
-        ),
-        Dialect::Postgres => select_conversation!(
-            from user_conversations!(postgres_branch_limit!()),
-            "order by c.last_activity_at desc, c.id desc"
-        ),
-    };
     let conversations = db.all(
-        sql,
+        USER_CONVERSATIONS,
         params![
             user_id,
             resource_id,
@@ -643,7 +658,14 @@ fn count_user_conversations(
     status: Option<&str>,
 ) -> Result<i64, DbError> {
     db.one(
-        count_user_conversations!(),
+        COUNT_USER_CONVERSATIONS,
         params![user_id, resource_id, kind, status],
     )
+}
+
+/// Reads the conversation a write decides on, locking its row until the transaction ends
+/// (PostgreSQL; SQLite has one writer, so a plain read is enough).
+pub(super) fn lock_conversation(db: &mut dyn Db, id: &str) -> Result<Conversation, Error> {
+    db.optional(LOCK_CONVERSATION, params![id])?
+        .ok_or(Error::NotFound("conversation"))
 }

@@ -1,6 +1,9 @@
 //! The one interface the store's logic is written against: a synchronous connection that runs
-//! static SQL with positional parameters (`$1`, `$2`, ...) and hands back rows of integers, text
-//! and nulls, the only column types the schema uses. SQLite and PostgreSQL implement it.
+//! named statements (`sql.rs`) with positional parameters (`$1`, `$2`, ...) and hands back rows
+//! of integers, text and nulls, the only column types the schema uses. SQLite and PostgreSQL
+//! implement it, each running its dialect's text of a statement.
+
+pub use super::sql::Statement;
 
 /// A parameter of a statement, borrowed for the call.
 #[derive(Debug, Clone, Copy)]
@@ -89,9 +92,19 @@ pub enum Dialect {
 pub trait Db {
     fn dialect(&self) -> Dialect;
     /// Runs a statement and returns its rows (none for most writes without `returning`).
-    fn query(&mut self, sql: &'static str, params: &[Param<'_>]) -> Result<Vec<Row>, DbError>;
+    fn query(
+        &mut self,
+        statement: &'static Statement,
+        params: &[Param<'_>],
+    ) -> Result<Vec<Row>, DbError>;
     /// Runs a statement and returns how many rows it changed.
-    fn execute(&mut self, sql: &'static str, params: &[Param<'_>]) -> Result<u64, DbError>;
+    fn execute(
+        &mut self,
+        statement: &'static Statement,
+        params: &[Param<'_>],
+    ) -> Result<u64, DbError>;
+    /// Prepares a statement without running it (the test that checks every statement).
+    fn prepare(&mut self, statement: &'static Statement) -> Result<(), DbError>;
     /// Runs parameterless statements (transaction control, migrations).
     fn batch(&mut self, sql: &str) -> Result<(), DbError>;
     fn begin(&mut self) -> Result<(), DbError> {
@@ -206,10 +219,10 @@ impl<A: FromRow, B: FromRow> FromRow for (A, B) {
 pub trait DbExt: Db {
     fn all<T: FromRow>(
         &mut self,
-        sql: &'static str,
+        statement: &'static Statement,
         params: &[Param<'_>],
     ) -> Result<Vec<T>, DbError> {
-        self.query(sql, params)?
+        self.query(statement, params)?
             .into_iter()
             .map(|mut row| T::from_row(&mut row))
             .collect()
@@ -217,19 +230,23 @@ pub trait DbExt: Db {
 
     fn optional<T: FromRow>(
         &mut self,
-        sql: &'static str,
+        statement: &'static Statement,
         params: &[Param<'_>],
     ) -> Result<Option<T>, DbError> {
-        self.query(sql, params)?
+        self.query(statement, params)?
             .into_iter()
             .next()
             .map(|mut row| T::from_row(&mut row))
             .transpose()
     }
 
-    fn one<T: FromRow>(&mut self, sql: &'static str, params: &[Param<'_>]) -> Result<T, DbError> {
-        self.optional(sql, params)?
-            .ok_or_else(|| DbError::Decode(format!("no row from {sql}")))
+    fn one<T: FromRow>(
+        &mut self,
+        statement: &'static Statement,
+        params: &[Param<'_>],
+    ) -> Result<T, DbError> {
+        self.optional(statement, params)?
+            .ok_or_else(|| DbError::Decode(format!("no row from {}", statement.name)))
     }
 }
 

@@ -21,6 +21,7 @@ use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
 use tokio::sync::oneshot;
 
 use super::db::{Db, DbError};
+use super::sql::statements;
 use super::stats::{Counters, StatsDelta};
 use crate::domain::error::{Error, Unavailable};
 use crate::domain::time::now_ms;
@@ -31,6 +32,13 @@ type ReadJob = Box<dyn FnOnce(&mut dyn Db) + Send>;
 /// Queue lengths: beyond them a request is answered 503 `overloaded` rather than wait unbounded.
 const READ_QUEUE: usize = 8192;
 const WRITE_QUEUE: usize = 8192;
+
+statements! {
+    /// Each write of a batch runs in a savepoint, so a failing one rolls back alone.
+    SAVEPOINT = both("savepoint write");
+    RELEASE = both("release write");
+    ROLLBACK_TO = both("rollback to write");
+}
 
 /// What a write changes besides its own rows, applied or discarded with it.
 #[derive(Debug, Default)]
@@ -426,7 +434,7 @@ impl Batcher {
         let mut batch = Effects::default();
         for job in jobs.iter_mut() {
             if !single {
-                self.db.execute("savepoint write", &[])?;
+                self.db.execute(SAVEPOINT, &[])?;
             }
             let mut tx = WriteTx {
                 db: self.db.as_mut(),
@@ -444,14 +452,14 @@ impl Batcher {
                 batch.counters.merge(effects.counters);
                 batch.stale.extend(effects.stale);
                 if !single {
-                    self.db.execute("release write", &[])?;
+                    self.db.execute(RELEASE, &[])?;
                 }
             } else if single {
                 self.db.rollback()?;
                 return Ok(());
             } else {
-                self.db.execute("rollback to write", &[])?;
-                self.db.execute("release write", &[])?;
+                self.db.execute(ROLLBACK_TO, &[])?;
+                self.db.execute(RELEASE, &[])?;
             }
         }
         batch.counters.apply(self.db.as_mut())?;

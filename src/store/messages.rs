@@ -1,9 +1,10 @@
 //! Messages of both conversation kinds: send (with the counters, atomically), history, read
 //! state, edit and delete.
 
-use super::conversations::select_conversation;
-use super::db::{params, Db, DbError, DbExt, Dialect, FromRow, Row};
+use super::conversations::lock_conversation;
+use super::db::{params, Db, DbError, DbExt, FromRow, Row};
 use super::engine::WriteTx;
+use super::sql::statements;
 use super::stats::StatsDelta;
 use super::Store;
 use crate::domain::conversation::{Conversation, Kind, PerSide, Side};
@@ -23,6 +24,68 @@ macro_rules! select_message {
     ($tail:literal) => {
         concat!("select ", message_columns!(), " from messages ", $tail)
     };
+}
+
+statements! {
+    /// A page of history going back from seq $2 (exclusive), newest first.
+    HISTORY_BEFORE =
+        both(select_message!("where conversation_id = $1 and seq < $2 order by seq desc limit $3"));
+    /// A page of history going forward from seq $2 (exclusive), oldest first.
+    HISTORY_AFTER =
+        both(select_message!("where conversation_id = $1 and seq > $2 order by seq asc limit $3"));
+    FIND_MESSAGE = both(select_message!("where id = $1 and conversation_id = $2"));
+    /// Sets side $2's read watermark ($3) and unread count ($4).
+    MARK_READ = both(
+        "update conversations set
+             read_seq_one = case when $2 = 1 then $3 else read_seq_one end,
+             read_seq_two = case when $2 = 2 then $3 else read_seq_two end,
+             unread_one = case when $2 = 1 then $4 else unread_one end,
+             unread_two = case when $2 = 2 then $4 else unread_two end
+         where id = $1"
+    );
+    EDIT_MESSAGE = both(concat!(
+        "update messages set text = $3, edited_at = $4
+         where id = $1 and conversation_id = $2 and deleted_at is null
+         returning ",
+        message_columns!()
+    ));
+    /// Soft-deletes: the text goes, the first deletion time stays.
+    DELETE_MESSAGE = both(concat!(
+        "update messages set text = '', deleted_at = coalesce(deleted_at, $3)
+         where id = $1 and conversation_id = $2
+         returning ",
+        message_columns!()
+    ));
+    /// Messages each side sent in all.
+    SENT = both("select sent_one, sent_two from conversations where id = $1");
+    /// Messages each side had sent up to message $2.
+    SENT_AT =
+        both("select sent_one, sent_two from messages where conversation_id = $1 and seq = $2");
+    /// The message a retry with the same clientMessageId ($3) sent first.
+    MESSAGE_BY_CLIENT_ID = both(select_message!(
+        "where conversation_id = $1 and sender_id = $2 and client_message_id = $3"
+    ));
+    /// A send's changes to its conversation, by the sender's side $2; returns the per-side sent
+    /// counts the message records.
+    SEND_UPDATE = both(
+        "update conversations set
+             last_seq = $3, message_count = message_count + 1,
+             unread_one = case when $2 = 1 then 0 else unread_one + 1 end,
+             unread_two = case when $2 = 2 then 0 else unread_two + 1 end,
+             read_seq_one = case when $2 = 1 then $3 else read_seq_one end,
+             read_seq_two = case when $2 = 2 then $3 else read_seq_two end,
+             sent_one = case when $2 = 1 then sent_one + 1 else sent_one end,
+             sent_two = case when $2 = 2 then sent_two + 1 else sent_two end,
+             last_message_id = $4, last_message_at = $5, last_activity_at = $5, updated_at = $5,
+             status = $6
+         where id = $1
+         returning sent_one, sent_two"
+    );
+    INSERT_MESSAGE = both(
+        "insert into messages (id, conversation_id, seq, sender_id, sender_side, text,
+             client_message_id, created_at, sent_one, sent_two)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+    );
 }
 
 /// Decodes the message columns; with `conversation_id` given, a left join that found nothing
@@ -92,19 +155,6 @@ pub enum HistoryFrom {
     After(i64),
 }
 
-/// Reads the conversation a write decides on, locking its row until the transaction ends
-/// (PostgreSQL; SQLite has one writer, so a plain read is enough).
-pub(super) fn lock_conversation(db: &mut dyn Db, id: &str) -> Result<Conversation, Error> {
-    const SQLITE: &str = select_conversation!("where c.id = $1");
-    const POSTGRES: &str = concat!(select_conversation!("where c.id = $1"), " for update of c");
-    let sql = match db.dialect() {
-        Dialect::Sqlite => SQLITE,
-        Dialect::Postgres => POSTGRES,
-    };
-    db.optional(sql, params![id])?
-        .ok_or(Error::NotFound("conversation"))
-}
-
 impl Store {
     /// Sends a message: assigns the next seq, bumps messageCount and the other side's unread
     /// count, moves the sender's read watermark, sets lastMessage and (tickets) the status, all
@@ -121,14 +171,10 @@ impl Store {
         from: HistoryFrom,
         limit: i64,
     ) -> Result<(Vec<StoredMessage>, bool), Error> {
-        const OLDER: &str =
-            select_message!("where conversation_id = $1 and seq < $2 order by seq desc limit $3");
-        const NEWER: &str =
-            select_message!("where conversation_id = $1 and seq > $2 order by seq asc limit $3");
         let (sql, bound) = match from {
-            HistoryFrom::Latest => (OLDER, i64::MAX),
-            HistoryFrom::Before(seq) => (OLDER, seq),
-            HistoryFrom::After(seq) => (NEWER, seq),
+            HistoryFrom::Latest => (HISTORY_BEFORE, i64::MAX),
+            HistoryFrom::Before(seq) => (HISTORY_BEFORE, seq),
+            HistoryFrom::After(seq) => (HISTORY_AFTER, seq),
         };
         let conversation = conversation_id.to_owned();
         self.engine
@@ -151,12 +197,7 @@ impl Store {
     ) -> Result<Option<StoredMessage>, Error> {
         let (conversation, id) = (conversation_id.to_owned(), id.to_owned());
         self.engine
-            .read(move |db| {
-                Ok(db.optional(
-                    select_message!("where id = $1 and conversation_id = $2"),
-                    params![&id, &conversation],
-                )?)
-            })
+            .read(move |db| Ok(db.optional(FIND_MESSAGE, params![&id, &conversation])?))
             .await
     }
 
@@ -177,15 +218,8 @@ impl Store {
                 let target = up_to.unwrap_or(last_seq).min(last_seq);
                 let read_seq = (*conversation.read_seq.get(side)).max(target);
                 let unread = unread_after(tx.db, &id, side, read_seq)?;
-                tx.db.execute(
-                    "update conversations set
-                         read_seq_one = case when $2 = 1 then $3 else read_seq_one end,
-                         read_seq_two = case when $2 = 2 then $3 else read_seq_two end,
-                         unread_one = case when $2 = 1 then $4 else unread_one end,
-                         unread_two = case when $2 = 2 then $4 else unread_two end
-                     where id = $1",
-                    params![&id, side.number(), read_seq, unread],
-                )?;
+                tx.db
+                    .execute(MARK_READ, params![&id, side.number(), read_seq, unread])?;
                 let delta = StatsDelta {
                     unread_messages: unread - conversation.unread.get(side),
                     ..StatsDelta::default()
@@ -207,15 +241,9 @@ impl Store {
         self.engine
             .write(move |tx| {
                 let now = tx.now();
-                Ok(tx.db.optional(
-                    concat!(
-                        "update messages set text = $3, edited_at = $4
-                         where id = $1 and conversation_id = $2 and deleted_at is null
-                         returning ",
-                        message_columns!()
-                    ),
-                    params![&id, &conversation, &text, now],
-                )?)
+                Ok(tx
+                    .db
+                    .optional(EDIT_MESSAGE, params![&id, &conversation, &text, now])?)
             })
             .await
     }
@@ -231,15 +259,9 @@ impl Store {
         self.engine
             .write(move |tx| {
                 let now = tx.now();
-                Ok(tx.db.optional(
-                    concat!(
-                        "update messages set text = '', deleted_at = coalesce(deleted_at, $3)
-                         where id = $1 and conversation_id = $2
-                         returning ",
-                        message_columns!()
-                    ),
-                    params![&id, &conversation, now],
-                )?)
+                Ok(tx
+                    .db
+                    .optional(DELETE_MESSAGE, params![&id, &conversation, now])?)
             })
             .await
     }
@@ -253,9 +275,6 @@ fn unread_after(
     side: Side,
     read_seq: i64,
 ) -> Result<i64, DbError> {
-    const SENT: &str = "select sent_one, sent_two from conversations where id = $1";
-    const SENT_AT: &str =
-        "select sent_one, sent_two from messages where conversation_id = $1 and seq = $2";
     let other = side.other();
     let total = *db
         .one::<SentCounts>(SENT, params![conversation_id])?
@@ -289,9 +308,7 @@ pub(super) fn send_in(tx: &mut WriteTx<'_>, new: NewMessage) -> Result<Sent, Err
     let mut conversation = lock_conversation(tx.db, &new.conversation_id)?;
     if let Some(client_id) = &new.client_message_id {
         let existing: Option<StoredMessage> = tx.db.optional(
-            select_message!(
-                "where conversation_id = $1 and sender_id = $2 and client_message_id = $3"
-            ),
+            MESSAGE_BY_CLIENT_ID,
             params![&new.conversation_id, &new.sender_id, client_id],
         )?;
         if let Some(message) = existing {
@@ -319,18 +336,7 @@ pub(super) fn send_in(tx: &mut WriteTx<'_>, new: NewMessage) -> Result<Sent, Err
     // contract §1 and §4: the sender has read everything up to their own message; the other
     // side has one more unread.
     let row: SentCounts = tx.db.one(
-        "update conversations set
-             last_seq = $3, message_count = message_count + 1,
-             unread_one = case when $2 = 1 then 0 else unread_one + 1 end,
-             unread_two = case when $2 = 2 then 0 else unread_two + 1 end,
-             read_seq_one = case when $2 = 1 then $3 else read_seq_one end,
-             read_seq_two = case when $2 = 2 then $3 else read_seq_two end,
-             sent_one = case when $2 = 1 then sent_one + 1 else sent_one end,
-             sent_two = case when $2 = 2 then sent_two + 1 else sent_two end,
-             last_message_id = $4, last_message_at = $5, last_activity_at = $5, updated_at = $5,
-             status = $6
-         where id = $1
-         returning sent_one, sent_two",
+        SEND_UPDATE,
         params![
             &new.conversation_id,
             new.side.number(),
@@ -341,9 +347,7 @@ pub(super) fn send_in(tx: &mut WriteTx<'_>, new: NewMessage) -> Result<Sent, Err
         ],
     )?;
     tx.db.execute(
-        "insert into messages (id, conversation_id, seq, sender_id, sender_side, text,
-             client_message_id, created_at, sent_one, sent_two)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        INSERT_MESSAGE,
         params![
             &new.id,
             &new.conversation_id,

@@ -4,7 +4,17 @@
 use anyhow::Context;
 
 use super::db::{params, Db, DbExt, Dialect};
+use super::sql::statements;
 use crate::domain::time::now_ms;
+
+statements! {
+    APPLIED = both("select version from chatcloud_migrations");
+    RECORD = both(
+        "insert into chatcloud_migrations (version, name, applied_at) values ($1, $2, $3)"
+    );
+    /// The migrations recorded by earlier versions (sqlx), where that table exists.
+    SQLX_VERSIONS = both("select version from _sqlx_migrations where success");
+}
 
 /// The migrations, in order: (version, name, SQL).
 const MIGRATIONS: &[(i64, &str, &str)] = &[
@@ -60,7 +70,7 @@ fn apply_pending(db: &mut dyn Db) -> anyhow::Result<()> {
              applied_at bigint not null
          )",
     )?;
-    let mut applied: Vec<i64> = db.all("select version from chatcloud_migrations", &[])?;
+    let mut applied: Vec<i64> = db.all(APPLIED, &[])?;
     if applied.is_empty() {
         applied = adopt_earlier_record(db)?;
     }
@@ -69,12 +79,9 @@ fn apply_pending(db: &mut dyn Db) -> anyhow::Result<()> {
             continue;
         }
         db.begin()?;
-        let outcome = db.batch(sql).and_then(|()| {
-            db.execute(
-                "insert into chatcloud_migrations (version, name, applied_at) values ($1, $2, $3)",
-                params![version, name, now_ms()],
-            )
-        });
+        let outcome = db
+            .batch(sql)
+            .and_then(|()| db.execute(RECORD, params![version, name, now_ms()]));
         match outcome {
             Ok(_) => db.commit()?,
             Err(error) => {
@@ -90,16 +97,12 @@ fn apply_pending(db: &mut dyn Db) -> anyhow::Result<()> {
 /// Databases made by earlier versions recorded their migrations in `_sqlx_migrations`: take
 /// those over so they are not applied twice.
 fn adopt_earlier_record(db: &mut dyn Db) -> anyhow::Result<Vec<i64>> {
-    let Ok(versions) = db.all::<i64>("select version from _sqlx_migrations where success", &[])
-    else {
+    let Ok(versions) = db.all::<i64>(SQLX_VERSIONS, &[]) else {
         return Ok(Vec::new());
     };
     for &version in &versions {
         if let Some(&(_, name, _)) = MIGRATIONS.iter().find(|(v, _, _)| *v == version) {
-            db.execute(
-                "insert into chatcloud_migrations (version, name, applied_at) values ($1, $2, $3)",
-                params![version, name, now_ms()],
-            )?;
+            db.execute(RECORD, params![version, name, now_ms()])?;
         }
     }
     Ok(versions)

@@ -12,6 +12,7 @@ mod postgres;
 mod presence;
 mod resources;
 mod settings;
+pub(crate) mod sql;
 mod sqlite;
 mod stats;
 mod tickets;
@@ -27,6 +28,7 @@ pub use conversations::{AdminFilter, Unread};
 pub use engine::{Stale, StoreMetrics};
 pub use messages::{HistoryFrom, NewMessage, Sent};
 pub use resources::NewResource;
+pub use sql::prepare_all_statements;
 pub use stats::Stats;
 pub use tickets::{NewTicket, TicketFilter, TicketUpdate};
 pub use users::{NewUser, UserPatch};
@@ -36,6 +38,7 @@ use self::db::{params, Db, DbExt};
 use self::engine::{Effects, Engine, WriterConfig};
 use self::postgres::PgDb;
 use self::presence::Presence;
+use self::sql::statements;
 use self::sqlite::SqliteDb;
 use crate::domain::error::Error;
 
@@ -67,6 +70,17 @@ const POSTGRES_READERS: usize = 8;
 const POSTGRES_WRITERS: usize = 16;
 /// Most writes in one SQLite transaction.
 const SQLITE_MAX_BATCH: usize = 512;
+
+statements! {
+    /// Whether the database answers (`/readyz`).
+    PING = both("select 1");
+    /// Whether writing works again after a failed write batch: a row as large as a batch of
+    /// messages.
+    WRITE_PROBE = both(
+        "insert into settings (key, value) values ('write_probe', $1)
+         on conflict (key) do update set value = excluded.value"
+    );
+}
 
 impl Store {
     /// Latency and errors of every store call, by operation.
@@ -157,17 +171,13 @@ impl Store {
     /// writing works again.
     pub async fn ready(&self) -> Result<(), Error> {
         self.engine
-            .read(|db| Ok(db.one::<i64>("select 1", &[]).map(|_| ())?))
+            .read(|db| Ok(db.one::<i64>(PING, &[]).map(|_| ())?))
             .await?;
         if self.engine.writes_failing() {
             self.engine
                 .write(|tx| {
                     let probe = format!("{}{}", tx.now(), " ".repeat(64 * 1024));
-                    tx.db.execute(
-                        "insert into settings (key, value) values ('write_probe', $1)
-                         on conflict (key) do update set value = excluded.value",
-                        params![&probe],
-                    )?;
+                    tx.db.execute(WRITE_PROBE, params![&probe])?;
                     Ok(())
                 })
                 .await?;

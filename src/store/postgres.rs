@@ -9,7 +9,7 @@ use postgres::error::SqlState;
 use postgres::types::{to_sql_checked, IsNull, ToSql, Type};
 use postgres::{Client, NoTls, Statement};
 
-use super::db::{Db, DbError, Dialect, Param, Row, Value};
+use super::db::{self, Db, DbError, Dialect, Param, Row, Value};
 
 /// One PostgreSQL connection, opened on first use and again after it was lost.
 pub struct PgDb {
@@ -73,17 +73,29 @@ impl Db for PgDb {
         Dialect::Postgres
     }
 
-    fn query(&mut self, sql: &'static str, params: &[Param<'_>]) -> Result<Vec<Row>, DbError> {
-        let (statement, client) = self.prepared(sql)?;
+    fn query(
+        &mut self,
+        statement: &'static db::Statement,
+        params: &[Param<'_>],
+    ) -> Result<Vec<Row>, DbError> {
+        let (statement, client) = self.prepared(statement.text(Dialect::Postgres))?;
         let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as _).collect();
         let rows = client.query(&statement, &refs).map_err(map_error)?;
         rows.iter().map(decode_row).collect()
     }
 
-    fn execute(&mut self, sql: &'static str, params: &[Param<'_>]) -> Result<u64, DbError> {
-        let (statement, client) = self.prepared(sql)?;
+    fn execute(
+        &mut self,
+        statement: &'static db::Statement,
+        params: &[Param<'_>],
+    ) -> Result<u64, DbError> {
+        let (statement, client) = self.prepared(statement.text(Dialect::Postgres))?;
         let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as _).collect();
         client.execute(&statement, &refs).map_err(map_error)
+    }
+
+    fn prepare(&mut self, statement: &'static db::Statement) -> Result<(), DbError> {
+        self.prepared(statement.text(Dialect::Postgres)).map(drop)
     }
 
     fn batch(&mut self, sql: &str) -> Result<(), DbError> {

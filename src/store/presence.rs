@@ -8,9 +8,15 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 
 use super::db::{params, Db, DbExt};
+use super::sql::statements;
 use super::Store;
 use crate::domain::error::Error;
 use crate::domain::time::now_ms;
+
+statements! {
+    ONLINE_UNTIL = both("select online_until from users where id = $1 and resource_id = $2");
+    SET_ONLINE_UNTIL = both("update users set online_until = $2 where id = $1");
+}
 
 /// Where heartbeats go.
 pub enum Presence {
@@ -66,12 +72,7 @@ impl Store {
         let (resource, user) = (resource_id.to_owned(), user_id.to_owned());
         let stored: Option<i64> = self
             .engine
-            .read(move |db| {
-                Ok(db.optional(
-                    "select online_until from users where id = $1 and resource_id = $2",
-                    params![&user, &resource],
-                )?)
-            })
+            .read(move |db| Ok(db.optional(ONLINE_UNTIL, params![&user, &resource])?))
             .await?;
         let remembered = self.shared.presence.remembered(user_id);
         Ok(stored.map(|stored| stored.max(remembered)))
@@ -79,9 +80,6 @@ impl Store {
 }
 
 fn record(db: &mut dyn Db, user_id: &str, until: i64) -> Result<(), Error> {
-    db.execute(
-        "update users set online_until = $2 where id = $1",
-        params![user_id, until],
-    )?;
+    db.execute(SET_ONLINE_UNTIL, params![user_id, until])?;
     Ok(())
 }

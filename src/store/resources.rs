@@ -2,6 +2,7 @@
 
 use super::db::{params, DbError, DbExt, FromRow, Row};
 use super::engine::Stale;
+use super::sql::statements;
 use super::Store;
 use crate::domain::error::Error;
 use crate::domain::resource::{Resource, TokenIssuance};
@@ -47,6 +48,27 @@ macro_rules! select_resource {
     };
 }
 
+statements! {
+    INSERT_RESOURCE = both(
+        "insert into resources (id, api_key_hash, secret_hash, token_issuance,
+             allowed_origins, created_at)
+         values ($1, $2, $3, $4, $5, $6) on conflict (id) do nothing"
+    );
+    INSERT_ORIGIN = both(
+        "insert into resource_origins (origin, resource_id) values ($1, $2)
+         on conflict do nothing"
+    );
+    RESOURCE_BY_KEY = both(select_resource!("where api_key_hash = $1"));
+    RESOURCE_BY_ID = both(select_resource!("where id = $1"));
+    ROTATE_KEYS =
+        both("update resources set api_key_hash = $2, secret_hash = $3 where id = $1");
+    /// Whether some resource allows the origin (or every origin).
+    ORIGIN_ALLOWED =
+        both("select 1 from resource_origins where origin = $1 or origin = '*' limit 1");
+    ALL_RESOURCES = both(select_resource!("order by created_at, id"));
+    ANY_RESOURCE = both("select id from resources limit 1");
+}
+
 impl Store {
     /// Inserts a resource; 409 if the id is taken.
     pub async fn insert_resource(&self, new: NewResource) -> Result<Resource, Error> {
@@ -55,9 +77,7 @@ impl Store {
         self.engine
             .write(move |tx| {
                 let inserted = tx.db.execute(
-                    "insert into resources (id, api_key_hash, secret_hash, token_issuance,
-                         allowed_origins, created_at)
-                     values ($1, $2, $3, $4, $5, $6) on conflict (id) do nothing",
+                    INSERT_RESOURCE,
                     params![
                         &new.resource_id,
                         &new.api_key_hash,
@@ -73,11 +93,8 @@ impl Store {
                     ));
                 }
                 for origin in &new.allowed_origins {
-                    tx.db.execute(
-                        "insert into resource_origins (origin, resource_id) values ($1, $2)
-                         on conflict do nothing",
-                        params![origin, &new.resource_id],
-                    )?;
+                    tx.db
+                        .execute(INSERT_ORIGIN, params![origin, &new.resource_id])?;
                 }
                 // An unknown key may be cached as unknown.
                 tx.stale(Stale::Resource {
@@ -106,8 +123,7 @@ impl Store {
         let lookup = self
             .engine
             .read(move |db| {
-                let row: Option<ResourceRow> =
-                    db.optional(select_resource!("where api_key_hash = $1"), params![&hash])?;
+                let row: Option<ResourceRow> = db.optional(RESOURCE_BY_KEY, params![&hash])?;
                 Ok(row.map(|ResourceRow(resource, secret)| (resource, secret)))
             })
             .await?;
@@ -123,8 +139,7 @@ impl Store {
         let id = resource_id.to_owned();
         self.engine
             .read(move |db| {
-                let row: Option<ResourceRow> =
-                    db.optional(select_resource!("where id = $1"), params![&id])?;
+                let row: Option<ResourceRow> = db.optional(RESOURCE_BY_ID, params![&id])?;
                 Ok(row.map(|ResourceRow(resource, secret)| (resource, secret)))
             })
             .await
@@ -144,10 +159,7 @@ impl Store {
         );
         self.engine
             .write(move |tx| {
-                let updated = tx.db.execute(
-                    "update resources set api_key_hash = $2, secret_hash = $3 where id = $1",
-                    params![&id, &key, &secret],
-                )?;
+                let updated = tx.db.execute(ROTATE_KEYS, params![&id, &key, &secret])?;
                 tx.stale(Stale::Resource { resource_id: id });
                 Ok(updated == 1)
             })
@@ -160,10 +172,7 @@ impl Store {
         let origin = origin.to_owned();
         self.engine
             .read(move |db| {
-                let found: Option<i64> = db.optional(
-                    "select 1 from resource_origins where origin = $1 or origin = '*' limit 1",
-                    params![&origin],
-                )?;
+                let found: Option<i64> = db.optional(ORIGIN_ALLOWED, params![&origin])?;
                 Ok(found.is_some())
             })
             .await
@@ -173,8 +182,7 @@ impl Store {
     pub async fn list_resources(&self) -> Result<Vec<Resource>, Error> {
         self.engine
             .read(|db| {
-                let rows: Vec<ResourceRow> =
-                    db.all(select_resource!("order by created_at, id"), &[])?;
+                let rows: Vec<ResourceRow> = db.all(ALL_RESOURCES, &[])?;
                 Ok(rows
                     .into_iter()
                     .map(|ResourceRow(resource, _)| resource)
@@ -187,7 +195,7 @@ impl Store {
     pub async fn has_no_resources(&self) -> Result<bool, Error> {
         self.engine
             .read(|db| {
-                let found: Option<String> = db.optional("select id from resources limit 1", &[])?;
+                let found: Option<String> = db.optional(ANY_RESOURCE, &[])?;
                 Ok(found.is_none())
             })
             .await

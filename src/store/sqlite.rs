@@ -9,7 +9,7 @@ use crossbeam_channel::{Receiver, RecvTimeoutError};
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{ErrorCode, OpenFlags, ToSql};
 
-use super::db::{Db, DbError, Dialect, Param, Row, Value};
+use super::db::{Db, DbError, Dialect, Param, Row, Statement, Value};
 use super::SqliteSync;
 
 /// One SQLite connection.
@@ -74,7 +74,12 @@ impl Db for SqliteDb {
         Dialect::Sqlite
     }
 
-    fn query(&mut self, sql: &'static str, params: &[Param<'_>]) -> Result<Vec<Row>, DbError> {
+    fn query(
+        &mut self,
+        statement: &'static Statement,
+        params: &[Param<'_>],
+    ) -> Result<Vec<Row>, DbError> {
+        let sql = statement.text(Dialect::Sqlite);
         let mut statement = self.conn.prepare_cached(sql).map_err(map_error)?;
         bind(&mut statement, params)?;
         let columns = statement.column_count();
@@ -102,11 +107,21 @@ impl Db for SqliteDb {
         Ok(out)
     }
 
-    fn execute(&mut self, sql: &'static str, params: &[Param<'_>]) -> Result<u64, DbError> {
+    fn execute(
+        &mut self,
+        statement: &'static Statement,
+        params: &[Param<'_>],
+    ) -> Result<u64, DbError> {
+        let sql = statement.text(Dialect::Sqlite);
         let mut statement = self.conn.prepare_cached(sql).map_err(map_error)?;
         bind(&mut statement, params)?;
         let changed = statement.raw_execute().map_err(map_error)?;
         Ok(changed as u64)
+    }
+
+    fn prepare(&mut self, statement: &'static Statement) -> Result<(), DbError> {
+        let sql = statement.text(Dialect::Sqlite);
+        self.conn.prepare_cached(sql).map(drop).map_err(map_error)
     }
 
     fn batch(&mut self, sql: &str) -> Result<(), DbError> {

@@ -6,9 +6,63 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::db::{params, Db, DbError, DbExt, FromRow, Row};
+use super::sql::statements;
 use super::Store;
 use crate::domain::conversation::{AnyStatus, ChatStatus, ConversationType, TicketStatus};
 use crate::domain::error::Error;
+
+statements! {
+    /// Adds a write's counter changes to one of the resource's shard rows.
+    ADD_STATS = both(
+        "insert into resource_stats (resource_id, shard, users, p2p_conversations, p2p_archived,
+             tickets_open, tickets_pending, tickets_resolved, tickets_closed, messages,
+             unread_messages)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+         on conflict (resource_id, shard) do update set
+             users = resource_stats.users + excluded.users,
+             p2p_conversations = resource_stats.p2p_conversations + excluded.p2p_conversations,
+             p2p_archived = resource_stats.p2p_archived + excluded.p2p_archived,
+             tickets_open = resource_stats.tickets_open + excluded.tickets_open,
+             tickets_pending = resource_stats.tickets_pending + excluded.tickets_pending,
+             tickets_resolved = resource_stats.tickets_resolved + excluded.tickets_resolved,
+             tickets_closed = resource_stats.tickets_closed + excluded.tickets_closed,
+             messages = resource_stats.messages + excluded.messages,
+             unread_messages = resource_stats.unread_messages + excluded.unread_messages"
+    );
+    /// Adds messages to one shard of a five-minute activity bucket.
+    ADD_ACTIVITY = both(
+        "insert into resource_activity (resource_id, bucket, shard, messages)
+         values ($1, $2, $3, $4)
+         on conflict (resource_id, bucket, shard) do update
+             set messages = resource_activity.messages + excluded.messages"
+    );
+    /// Moves a sender's last-active time, unless it moved less than a minute ($3).
+    SET_LAST_ACTIVE = both(
+        "update users set last_active_at = $2 where id = $1 and last_active_at < $3"
+    );
+    /// The resource's counters summed over their shards (PostgreSQL sums bigints to numeric:
+    /// cast back).
+    TOTALS = both(
+        "select cast(coalesce(sum(users), 0) as bigint),
+             cast(coalesce(sum(p2p_conversations), 0) as bigint),
+             cast(coalesce(sum(p2p_archived), 0) as bigint),
+             cast(coalesce(sum(tickets_open), 0) as bigint),
+             cast(coalesce(sum(tickets_pending), 0) as bigint),
+             cast(coalesce(sum(tickets_resolved), 0) as bigint),
+             cast(coalesce(sum(tickets_closed), 0) as bigint),
+             cast(coalesce(sum(messages), 0) as bigint),
+             cast(coalesce(sum(unread_messages), 0) as bigint)
+         from resource_stats where resource_id = $1"
+    );
+    /// Messages in the activity buckets after bucket $2.
+    MESSAGES_SINCE = both(
+        "select cast(coalesce(sum(messages), 0) as bigint) from resource_activity
+         where resource_id = $1 and bucket > $2"
+    );
+    ACTIVE_USERS_SINCE =
+        both("select count(*) from users where resource_id = $1 and last_active_at > $2");
+    PRUNE_ACTIVITY = both("delete from resource_activity where bucket < $1");
+}
 
 /// Changes to a resource's counters, applied inside the transaction of the write they count.
 #[derive(Debug, Default, Clone, Copy)]
@@ -160,20 +214,14 @@ impl Counters {
         }
         for ((resource_id, bucket, shard), messages) in &self.activity {
             db.execute(
-                "insert into resource_activity (resource_id, bucket, shard, messages)
-                 values ($1, $2, $3, $4)
-                 on conflict (resource_id, bucket, shard) do update
-                     set messages = resource_activity.messages + excluded.messages",
+                ADD_ACTIVITY,
                 params![resource_id, *bucket, *shard, *messages],
             )?;
         }
         // A minute's precision is enough for "active in the last 24 hours", and saves a write
         // for most senders.
         for (user_id, at) in &self.active {
-            db.execute(
-                "update users set last_active_at = $2 where id = $1 and last_active_at < $3",
-                params![user_id, *at, *at - MINUTE],
-            )?;
+            db.execute(SET_LAST_ACTIVE, params![user_id, *at, *at - MINUTE])?;
         }
         Ok(())
     }
@@ -187,20 +235,7 @@ fn add_stats(
 ) -> Result<(), DbError> {
     let [open, pending, resolved, closed] = delta.tickets;
     db.execute(
-        "insert into resource_stats (resource_id, shard, users, p2p_conversations, p2p_archived,
-             tickets_open, tickets_pending, tickets_resolved, tickets_closed, messages,
-             unread_messages)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-         on conflict (resource_id, shard) do update set
-             users = resource_stats.users + excluded.users,
-             p2p_conversations = resource_stats.p2p_conversations + excluded.p2p_conversations,
-             p2p_archived = resource_stats.p2p_archived + excluded.p2p_archived,
-             tickets_open = resource_stats.tickets_open + excluded.tickets_open,
-             tickets_pending = resource_stats.tickets_pending + excluded.tickets_pending,
-             tickets_resolved = resource_stats.tickets_resolved + excluded.tickets_resolved,
-             tickets_closed = resource_stats.tickets_closed + excluded.tickets_closed,
-             messages = resource_stats.messages + excluded.messages,
-             unread_messages = resource_stats.unread_messages + excluded.unread_messages",
+        ADD_STATS,
         params![
             resource_id,
             shard,
@@ -264,20 +299,7 @@ impl FromRow for Totals {
 
 /// The resource's counters, added up over their shards.
 fn totals(db: &mut dyn Db, resource_id: &str) -> Result<Totals, DbError> {
-    // PostgreSQL sums bigints to numeric: cast back.
-    db.one(
-        "select cast(coalesce(sum(users), 0) as bigint),
-             cast(coalesce(sum(p2p_conversations), 0) as bigint),
-             cast(coalesce(sum(p2p_archived), 0) as bigint),
-             cast(coalesce(sum(tickets_open), 0) as bigint),
-             cast(coalesce(sum(tickets_pending), 0) as bigint),
-             cast(coalesce(sum(tickets_resolved), 0) as bigint),
-             cast(coalesce(sum(tickets_closed), 0) as bigint),
-             cast(coalesce(sum(messages), 0) as bigint),
-             cast(coalesce(sum(unread_messages), 0) as bigint)
-         from resource_stats where resource_id = $1",
-        params![resource_id],
-    )
+    db.one(TOTALS, params![resource_id])
 }
 
 /// How many conversations of the resource there are, by kind and status.
@@ -313,10 +335,9 @@ impl Store {
     pub async fn prune_activity(&self, now: i64) -> Result<u64, Error> {
         self.engine
             .write(move |tx| {
-                Ok(tx.db.execute(
-                    "delete from resource_activity where bucket < $1",
-                    params![(now - DAY - 60 * MINUTE) / BUCKET],
-                )?)
+                Ok(tx
+                    .db
+                    .execute(PRUNE_ACTIVITY, params![(now - DAY - 60 * MINUTE) / BUCKET])?)
             })
             .await
     }
@@ -324,15 +345,9 @@ impl Store {
 
 fn compute_stats(db: &mut dyn Db, resource_id: &str, now: i64) -> Result<Stats, DbError> {
     let counters = totals(db, resource_id)?;
-    let messages_last_24h: i64 = db.one(
-        "select cast(coalesce(sum(messages), 0) as bigint) from resource_activity
-         where resource_id = $1 and bucket > $2",
-        params![resource_id, (now - DAY) / BUCKET],
-    )?;
-    let active_users_last_24h: i64 = db.one(
-        "select count(*) from users where resource_id = $1 and last_active_at > $2",
-        params![resource_id, now - DAY],
-    )?;
+    let messages_last_24h: i64 =
+        db.one(MESSAGES_SINCE, params![resource_id, (now - DAY) / BUCKET])?;
+    let active_users_last_24h: i64 = db.one(ACTIVE_USERS_SINCE, params![resource_id, now - DAY])?;
     let totals = &counters.conversations;
     let p2p_conversations = totals.matching(Some(ConversationType::P2p), None);
     let support_tickets = totals.matching(Some(ConversationType::Support), None);

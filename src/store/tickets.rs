@@ -1,8 +1,9 @@
 //! Support tickets: open (with the first message), list with the staff's filters, update.
 
-use super::conversations::select_conversation;
+use super::conversations::{lock_conversation, select_conversation};
 use super::db::{params, DbExt};
-use super::messages::{lock_conversation, send_in, NewMessage};
+use super::messages::{send_in, NewMessage};
+use super::sql::statements;
 use super::stats::StatsDelta;
 use super::Store;
 use crate::domain::conversation::{Conversation, Kind, Priority, Side, TicketStatus};
@@ -50,6 +51,27 @@ macro_rules! ticket_filter {
     };
 }
 
+statements! {
+    INSERT_TICKET = both(
+        "insert into conversations (id, resource_id, kind, status, participant_one,
+             subject, priority, category, last_activity_at, created_at, updated_at)
+         values ($1, $2, 'support', 'open', $3, $4, $5, $6, $7, $7, $7)"
+    );
+    TICKET = both(select_conversation!("where c.id = $1"));
+    /// A page of `ticket_filter!` ($7 limit, $8 offset), newest activity first.
+    LIST_TICKETS = both(concat!(
+        select_conversation!(""),
+        ticket_filter!(),
+        " order by c.last_activity_at desc, c.id desc limit $7 offset $8"
+    ));
+    COUNT_TICKETS = both(concat!("select count(*) from conversations c ", ticket_filter!()));
+    UPDATE_TICKET = both(
+        "update conversations set status = $2, priority = $3, category = $4,
+             assignee_id = $5, updated_at = $6
+         where id = $1"
+    );
+}
+
 impl Store {
     /// Opens a ticket, with its first message if given.
     pub async fn open_ticket(&self, new: NewTicket) -> Result<Conversation, Error> {
@@ -57,9 +79,7 @@ impl Store {
             .write(move |tx| {
                 let now = tx.now();
                 tx.db.execute(
-                    "insert into conversations (id, resource_id, kind, status, participant_one,
-                         subject, priority, category, last_activity_at, created_at, updated_at)
-                     values ($1, $2, 'support', 'open', $3, $4, $5, $6, $7, $7, $7)",
+                    INSERT_TICKET,
                     params![
                         &new.id,
                         &new.resource_id,
@@ -83,9 +103,7 @@ impl Store {
                     };
                     return Ok(send_in(tx, message)?.conversation);
                 }
-                Ok(tx
-                    .db
-                    .one(select_conversation!("where c.id = $1"), params![&new.id])?)
+                Ok(tx.db.one(TICKET, params![&new.id])?)
             })
             .await
     }
@@ -104,11 +122,7 @@ impl Store {
                 let status = filter.status.map(TicketStatus::as_str);
                 let priority = filter.priority.map(Priority::as_str);
                 let tickets = db.all(
-                    concat!(
-                        select_conversation!(""),
-                        ticket_filter!(),
-                        " order by c.last_activity_at desc, c.id desc limit $7 offset $8"
-                    ),
+                    LIST_TICKETS,
                     params![
                         &resource,
                         filter.customer_id.as_deref(),
@@ -121,7 +135,7 @@ impl Store {
                     ],
                 )?;
                 let total = db.one(
-                    concat!("select count(*) from conversations c ", ticket_filter!()),
+                    COUNT_TICKETS,
                     params![
                         &resource,
                         filter.customer_id.as_deref(),
@@ -158,9 +172,7 @@ impl Store {
                 policy::may_move_ticket(ticket.status, update.status)?;
                 let now = tx.now();
                 tx.db.execute(
-                    "update conversations set status = $2, priority = $3, category = $4,
-                         assignee_id = $5, updated_at = $6
-                     where id = $1",
+                    UPDATE_TICKET,
                     params![
                         &id,
                         update.status.as_str(),
@@ -175,9 +187,7 @@ impl Store {
                         .ticket_moved(Some(ticket.status), Some(update.status));
                     tx.count(&resource, &id, delta);
                 }
-                Ok(tx
-                    .db
-                    .one(select_conversation!("where c.id = $1"), params![&id])?)
+                Ok(tx.db.one(TICKET, params![&id])?)
             })
             .await
     }

@@ -2,6 +2,7 @@
 
 use super::db::{params, DbError, DbExt, FromRow, Row};
 use super::engine::Stale;
+use super::sql::statements;
 use super::stats::StatsDelta;
 use super::Store;
 use crate::domain::error::Error;
@@ -71,6 +72,43 @@ macro_rules! user_filter {
     };
 }
 
+statements! {
+    /// The username of a user of the resource with the username key or the email key, if any.
+    TAKEN = both(
+        "select username from users
+         where resource_id = $1
+           and (username_key = $2 or email_key = $3)
+         limit 1"
+    );
+    INSERT_USER = both(
+        "insert into users (id, resource_id, username, email, username_key, email_key,
+             role, can_send_message, can_receive_message, can_delete_message,
+             can_edit_message, can_archive_conversation, token_version, created_at,
+             updated_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 0, $13, $13)"
+    );
+    FIND_USER = both(select_user!("where id = $1 and resource_id = $2"));
+    /// A page of `user_filter!` ($4 limit, $5 offset), newest first.
+    LIST_USERS = both(concat!(
+        select_user!(""),
+        user_filter!(),
+        " order by id desc limit $4 offset $5"
+    ));
+    COUNT_USERS = both(concat!("select count(*) from users ", user_filter!()));
+    UPDATE_USER = both(concat!(
+        "update users set role = $3, can_send_message = $4,
+             can_receive_message = $5, can_delete_message = $6,
+             can_edit_message = $7, can_archive_conversation = $8, updated_at = $9
+         where id = $1 and resource_id = $2
+         returning ",
+        user_columns!()
+    ));
+    REVOKE_TOKENS = both(
+        "update users set token_version = token_version + 1, updated_at = $3
+         where id = $1 and resource_id = $2"
+    );
+}
+
 /// The case-folded form under which a username or email is unique and searched, computed here
 /// rather than by the database's `lower()`, which folds only ASCII letters on SQLite.
 fn fold_case(text: &str) -> String {
@@ -98,13 +136,9 @@ impl Store {
         let email_key = fold_case(&new.email);
         self.engine
             .write(move |tx| {
-                let taken: Option<String> = tx.db.optional(
-                    "select username from users
-                     where resource_id = $1
-                       and (username_key = $2 or email_key = $3)
-                     limit 1",
-                    params![&new.resource_id, &username_key, &email_key],
-                )?;
+                let taken: Option<String> = tx
+                    .db
+                    .optional(TAKEN, params![&new.resource_id, &username_key, &email_key])?;
                 if let Some(username) = taken {
                     let field = if fold_case(&username) == username_key {
                         "username"
@@ -118,11 +152,7 @@ impl Store {
                 let now = tx.now();
                 let p = new.permissions;
                 tx.db.execute(
-                    "insert into users (id, resource_id, username, email, username_key, email_key,
-                         role, can_send_message, can_receive_message, can_delete_message,
-                         can_edit_message, can_archive_conversation, token_version, created_at,
-                         updated_at)
-                     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 0, $13, $13)",
+                    INSERT_USER,
                     params![
                         &new.id,
                         &new.resource_id,
@@ -168,12 +198,7 @@ impl Store {
         let (resource, user_id) = (resource_id.to_owned(), id.to_owned());
         let user = self
             .engine
-            .read(move |db| {
-                Ok(db.optional(
-                    select_user!("where id = $1 and resource_id = $2"),
-                    params![&user_id, &resource],
-                )?)
-            })
+            .read(move |db| Ok(db.optional(FIND_USER, params![&user_id, &resource])?))
             .await?;
         self.shared.cache.put_user(resource_id, id, user.clone());
         Ok(user)
@@ -194,11 +219,7 @@ impl Store {
         self.engine
             .read(move |db| {
                 let users = db.all(
-                    concat!(
-                        select_user!(""),
-                        user_filter!(),
-                        " order by id desc limit $4 offset $5"
-                    ),
+                    LIST_USERS,
                     params![
                         &resource,
                         role,
@@ -207,10 +228,7 @@ impl Store {
                         page.offset()
                     ],
                 )?;
-                let total = db.one(
-                    concat!("select count(*) from users ", user_filter!()),
-                    params![&resource, role, pattern.as_deref()],
-                )?;
+                let total = db.one(COUNT_USERS, params![&resource, role, pattern.as_deref()])?;
                 Ok((users, total))
             })
             .await
@@ -229,14 +247,7 @@ impl Store {
                 let now = tx.now();
                 let p = patch.permissions;
                 let user = tx.db.optional(
-                    concat!(
-                        "update users set role = $3, can_send_message = $4,
-                             can_receive_message = $5, can_delete_message = $6,
-                             can_edit_message = $7, can_archive_conversation = $8, updated_at = $9
-                         where id = $1 and resource_id = $2
-                         returning ",
-                        user_columns!()
-                    ),
+                    UPDATE_USER,
                     params![
                         &user_id,
                         &resource,
@@ -269,11 +280,9 @@ impl Store {
         self.engine
             .write(move |tx| {
                 let now = tx.now();
-                let updated = tx.db.execute(
-                    "update users set token_version = token_version + 1, updated_at = $3
-                     where id = $1 and resource_id = $2",
-                    params![&user_id, &resource, now],
-                )?;
+                let updated = tx
+                    .db
+                    .execute(REVOKE_TOKENS, params![&user_id, &resource, now])?;
                 tx.stale(Stale::User {
                     resource_id: resource,
                     user_id,

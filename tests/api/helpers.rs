@@ -305,7 +305,7 @@ pub struct PostgresDatabase {
 }
 
 impl PostgresDatabase {
-    async fn create(admin_url: &str) -> PostgresDatabase {
+    pub async fn create(admin_url: &str) -> PostgresDatabase {
         let name = format!("chatcloud_test_{}", new_id());
         let (url, statement) = (admin_url.to_owned(), format!("create database {name}"));
         tokio::task::spawn_blocking(move || administer(&url, &statement))
@@ -317,7 +317,7 @@ impl PostgresDatabase {
         }
     }
 
-    fn url(&self) -> String {
+    pub fn url(&self) -> String {
         let (base, _) = self
             .admin_url
             .rsplit_once('/')

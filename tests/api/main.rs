@@ -15,6 +15,7 @@ mod policy;
 mod readme;
 mod resources;
 mod roles;
+mod statements;
 mod support;
 mod tokens;
 mod unread;
