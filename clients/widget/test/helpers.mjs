@@ -171,7 +171,7 @@ export async function setup() {
     for (const [index, entry] of pages.splice(0).entries()) {
       if (entry.page.isClosed()) continue;
       const shown = await entry.page
-        .evaluate(() => document.querySelector('chatcloud-widget')?.shadowRoot?.querySelector('.panel')?.innerText ?? '(no widget)')
+        .evaluate(() => document.querySelector('chatcloud-widget')?.shadowRoot?.querySelector('.panel')?.innerText ?? document.body.innerText)
         .catch((error) => `(unreadable: ${error.message})`);
       parts.push(`page ${index + 1} (${entry.page.url()}):\n${shown}\nconsole:\n${entry.console.join('\n')}`);
     }
