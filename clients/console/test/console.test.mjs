@@ -224,6 +224,8 @@ test('an admin pages through the queue and assigns a ticket to a staff member pi
     await picker.selectOption({ label: 'kim_staff (staff)' });
     await detail.getByRole('button', { name: 'Assign' }).click();
     await detail.locator('.meta', { hasText: 'assigned to kim_staff' }).waitFor();
+    await page.locator(`.ticket[data-ticket-id="${tickets[1].id}"]`).filter({ hasText: 'assigned to kim_staff' }).waitFor();
+    await screenshot(page, 'console-queue.png');
 
     // The assignee filter offers the same staff, and goes back to the first page.
     const filters = page.getByRole('search', { name: 'Filter tickets' });

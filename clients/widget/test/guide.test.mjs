@@ -15,7 +15,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { TestServer, OPERATOR_KEY, api } from '../../js/test/server.mjs';
-import { CHROMIUM, DEADLINE_MS, unique } from './helpers.mjs';
+import { CHROMIUM, DEADLINE_MS, unique, screenshot } from './helpers.mjs';
 
 const guidePath = resolve(dirname(fileURLToPath(import.meta.url)), '../../../docs/INTEGRATION.md');
 
@@ -102,7 +102,7 @@ async function followTheGuide(site) {
     assert.ok(maria && tom, `two addresses printed:\n${run.out}`);
     assert.ok(maria.startsWith(siteOrigin) && tom.startsWith(siteOrigin));
     assert.match(run.out, /^eyJ[\w-]+\.[\w-]+\.[\w-]+$/m, 'the agent\'s token');
-    await chat(maria, tom);
+    await chat(maria, tom, site);
   } finally {
     if (sitePid) {
       try {
@@ -116,7 +116,7 @@ async function followTheGuide(site) {
 }
 
 /** Maria and Tom, in two browser contexts, chat through the widget on the guide's page. */
-async function chat(mariaUrl, tomUrl) {
+async function chat(mariaUrl, tomUrl, site) {
   const errors = [];
   const open = async (url) => {
     const context = await browser.newContext({ viewport: { width: 900, height: 760 } });
@@ -146,6 +146,7 @@ async function chat(mariaUrl, tomUrl) {
     await tomInput.press('Enter');
     await maria.locator('.msg', { hasText: 'Yes it is' }).waitFor();
     await tom.locator('.msg.mine[data-read="true"]', { hasText: 'Yes it is' }).waitFor();
+    if (site === 'node') await screenshot(maria, 'integration-page.png');
     assert.deepEqual(errors, [], 'uncaught errors in the pages');
   } catch (error) {
     const shown = async (page) =>

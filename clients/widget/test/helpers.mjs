@@ -197,7 +197,7 @@ export async function setup() {
   return { server, host, resource, user, as, page, pageErrors, diagnosed, dispose };
 }
 
-/** Saves a screenshot of the widget into SCREENSHOT_DIR (docs/images with `npm run screenshots`). */
+/** Saves a screenshot of a locator or a whole page into SCREENSHOT_DIR (docs/images with `npm run screenshots`). */
 export async function screenshot(locator, name) {
   const dir = process.env.SCREENSHOT_DIR;
   if (!dir) return;

@@ -185,6 +185,7 @@ test('a customer opens a ticket in the widget, an agent answers it in the consol
   const input = page.getByLabel('Message', { exact: true });
   await input.pressSequentially('It is a Visa card');
   await desk.getByText(`${erin.username} (customer) is typing`).waitFor();
+  await screenshot(desk, 'console-typing.png');
   await input.press('Enter');
   await desk.locator('.msg', { hasText: 'It is a Visa card' }).waitFor();
   await desk.getByText('is typing').waitFor({ state: 'detached' });
