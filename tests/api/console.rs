@@ -51,7 +51,12 @@ async fn the_docs_page_links_the_console_and_the_guides() {
     let app = TestApp::spawn().await;
     let page = app.get("/docs").send().await.expect("docs");
     let html = page.text().await.expect("body");
-    for link in ["/console", "/docs/widget.md", "/docs/console.md"] {
+    for link in [
+        "/console",
+        "/docs/widget.md",
+        "/docs/console.md",
+        "/docs/integration.md",
+    ] {
         assert!(
             html.contains(&format!("href=\"{link}\"")),
             "{link} in {html}"
@@ -60,6 +65,7 @@ async fn the_docs_page_links_the_console_and_the_guides() {
     for (path, title) in [
         ("/docs/widget.md", "# The drop-in widget"),
         ("/docs/console.md", "# The agent console"),
+        ("/docs/integration.md", "# Integration guide"),
     ] {
         let guide = app.get(path).send().await.expect("guide");
         assert_eq!(guide.status(), 200);

@@ -1,6 +1,7 @@
 // The ChatCloud agent console, served at /console: a staff member signs in with the resource's
-// API key and their chat token (kept in sessionStorage), works the ticket queue live, answers
-// tickets, takes and assigns them, sets their status and priority, and sees the admin stats.
+// API key and their chat token (kept in sessionStorage), works the ticket queue live (a page at a
+// time), answers tickets (seeing the customer type), takes them or assigns them to a staff member
+// picked from a list, sets their status and priority, and sees the admin stats.
 // Plain DOM, no framework; the API and the live updates go through the SDK (clients/js).
 import { ChatCloud, ChatCloudError, RealtimeClient } from '../../js/src/index.js';
 import styles from './console.css';
@@ -8,6 +9,11 @@ import styles from './console.css';
 const STORAGE = 'chatcloud-console';
 const STATUSES = ['open', 'pending', 'resolved', 'closed'];
 const PRIORITIES = ['low', 'medium', 'high'];
+const ELEVATED = ['staff', 'moderator', 'admin', 'superadmin'];
+/** Tickets per page of the queue. */
+const PAGE_SIZE = 20;
+/** How long "is typing" stays without a further typing event (the SDK sends one every 3 s). */
+const TYPING_SHOWN_MS = 4_000;
 /** Live events come in bursts (a message also updates its ticket): one reload per burst. */
 const RELOAD_DELAY_MS = 150;
 
@@ -54,7 +60,10 @@ class Console {
   constructor(root) {
     this.root = root;
     this.filters = { status: '', priority: '', assigneeId: '', category: '' };
+    this.page = 1;
     this.tickets = [];
+    /** The resource's staff (elevated users), or null when this user may not list users. */
+    this.staff = null;
     this.current = null;
     this.names = new Map();
     this.reloadTimer = null;
@@ -103,14 +112,36 @@ class Console {
     this.live.on('ticket.created', () => this.scheduleReload());
     this.live.on('ticket.updated', (ticket) => this.onTicketUpdated(ticket));
     this.live.on('message', (message) => this.onMessage(message));
+    this.live.on('typing', (event) => this.onTyping(event));
     this.live.on('state', ({ state, reason }) => {
       this.connection.textContent = state === 'open' ? 'Live' : `${state}${reason ? ` (${reason})` : ''}`;
       if (state === 'stopped' && /token/.test(reason ?? '')) this.signOut('Your chat token expired or was revoked: sign in again.');
     });
     this.live.on('synced', () => this.scheduleReload());
+    await this.loadStaff();
     this.renderShell();
     this.live.connect();
     this.showQueue();
+  }
+
+  /**
+   * The staff picker's choices: the resource's elevated users, listed by role (`GET /users`,
+   * which admins and superadmins may call). Others keep a user id field to assign by.
+   */
+  async loadStaff() {
+    try {
+      const pages = await Promise.all(ELEVATED.map((role) => this.api.users.list({ role, limit: 100 })));
+      this.staff = pages.flatMap((page) => page.data).sort((a, b) => a.username.localeCompare(b.username));
+      for (const user of this.staff) this.names.set(user.id, user.username);
+    } catch {
+      this.staff = null;
+    }
+  }
+
+  /** [id, label] of each staff member, oneself first as "Me". */
+  staffChoices() {
+    const others = (this.staff ?? []).filter((user) => user.id !== this.me.id);
+    return [[this.me.id, 'Me'], ...others.map((user) => [user.id, `${user.username} (${user.role})`])];
   }
 
   signOut(problem) {
@@ -148,12 +179,13 @@ class Console {
     this.setTab(this.queueTab);
     const status = select('Status', STATUSES, { any: 'Any status', value: this.filters.status, name: 'status' });
     const priority = select('Priority', PRIORITIES, { any: 'Any priority', value: this.filters.priority, name: 'priority' });
-    const assignee = select('Assignee', [[this.me.id, 'Me']], { any: 'Anyone', value: this.filters.assigneeId, name: 'assigneeId' });
+    const assignee = select('Assignee', this.staffChoices(), { any: 'Anyone', value: this.filters.assigneeId, name: 'assigneeId' });
     const category = el('input', { name: 'category', value: this.filters.category, placeholder: 'any' });
     const form = el('form', { class: 'filters', role: 'search', 'aria-label': 'Filter tickets' },
       status.label, priority.label, assignee.label, el('label', {}, 'Category', category));
     const apply = () => {
       this.filters = { status: status.control.value, priority: priority.control.value, assigneeId: assignee.control.value, category: category.value.trim() };
+      this.page = 1;
       this.reload();
     };
     form.addEventListener('change', apply);
@@ -163,8 +195,12 @@ class Console {
     });
     this.list = el('ul', { class: 'queue', 'aria-label': 'Tickets' });
     this.summary = el('p', { class: 'status', 'aria-live': 'polite' });
+    this.previousPage = el('button', { type: 'button', onclick: () => this.goToPage(this.page - 1) }, 'Previous page');
+    this.nextPage = el('button', { type: 'button', onclick: () => this.goToPage(this.page + 1) }, 'Next page');
+    this.pageLabel = el('span', { class: 'status' });
+    this.pager = el('nav', { class: 'pager', 'aria-label': 'Queue pages', hidden: true }, this.previousPage, this.pageLabel, this.nextPage);
     this.detail = el('section', { class: 'detail', 'aria-label': 'Ticket' }, el('p', {}, 'Choose a ticket in the queue.'));
-    this.main.replaceChildren(form, el('div', { class: 'layout' }, el('div', {}, this.summary, this.list), this.detail));
+    this.main.replaceChildren(form, el('div', { class: 'layout' }, el('div', {}, this.summary, this.list, this.pager), this.detail));
     this.reload();
     if (this.current) this.openTicket(this.current.id);
   }
@@ -174,21 +210,37 @@ class Console {
     this.reloadTimer = setTimeout(() => this.reload(), RELOAD_DELAY_MS);
   }
 
+  goToPage(number) {
+    this.page = Math.max(1, number);
+    this.reload();
+  }
+
   async reload() {
     if (!this.list?.isConnected) return;
-    const query = { limit: 100 };
+    const query = { page: this.page, limit: PAGE_SIZE };
     for (const [name, value] of Object.entries(this.filters)) if (value) query[name] = value;
     let page;
+    let mine;
     try {
-      page = await this.api.support.list(query);
+      [page, mine] = await Promise.all([this.api.support.list(query), this.api.users.unread()]);
     } catch (error) {
       this.summary.textContent = `Could not load the queue: ${describe(error)}`;
       return;
     }
+    if (page.data.length === 0 && this.page > 1 && page.totalPages > 0) {
+      // The page emptied (tickets left it): show the last one there is.
+      this.page = page.totalPages;
+      return this.reload();
+    }
     this.tickets = page.data;
     const unread = page.data.reduce((sum, ticket) => sum + ticket.unreadCount, 0);
     this.summary.textContent = `${page.total} ticket${page.total === 1 ? '' : 's'}${unread ? `, ${unread} unread` : ''}`;
-    this.queueTab.textContent = unread ? `Queue (${unread} unread)` : 'Queue';
+    // The tab counts every ticket's unread messages on the staff side, not only this page's.
+    this.queueTab.textContent = mine.ticketsTotal ? `Queue (${mine.ticketsTotal} unread)` : 'Queue';
+    this.pager.hidden = page.totalPages <= 1;
+    this.pageLabel.textContent = `Page ${this.page} of ${Math.max(1, page.totalPages)}`;
+    this.previousPage.disabled = this.page <= 1;
+    this.nextPage.disabled = this.page >= page.totalPages;
     const focused = document.activeElement?.dataset?.ticketId;
     this.list.replaceChildren(...page.data.map((ticket) => this.renderItem(ticket)));
     if (focused) this.list.querySelector(`[data-ticket-id="${CSS.escape(focused)}"]`)?.focus();
@@ -237,10 +289,27 @@ class Console {
   onMessage(message) {
     this.scheduleReload();
     if (this.current?.id !== message.conversationId) return;
+    if (message.senderId === this.typingUser) this.hideTyping();
     if (this.log.querySelector(`[data-message-id="${CSS.escape(message.id)}"]`)) return;
     this.log.append(this.renderMessage(message));
     this.log.scrollTop = this.log.scrollHeight;
     this.markRead(message.seq);
+  }
+
+  /** Someone else typing in the open ticket (the customer, or another agent). */
+  onTyping({ conversationId, userId }) {
+    if (this.current?.id !== conversationId || userId === this.me.id || !this.typing?.isConnected) return;
+    this.typingUser = userId;
+    const role = userId === this.current.createdBy ? ' (customer)' : '';
+    this.typing.replaceChildren(this.nameSpan(userId), `${role} is typing\u2026`);
+    clearTimeout(this.typingTimer);
+    this.typingTimer = setTimeout(() => this.hideTyping(), TYPING_SHOWN_MS);
+  }
+
+  hideTyping() {
+    clearTimeout(this.typingTimer);
+    this.typingUser = null;
+    if (this.typing) this.typing.textContent = '';
   }
 
   // One ticket.
@@ -254,6 +323,8 @@ class Console {
       return;
     }
     this.current = ticket;
+    this.hideTyping();
+    this.typing = el('p', { class: 'typing', 'aria-live': 'polite' });
     this.log = el('ol', { class: 'log', 'aria-label': 'Messages', 'aria-live': 'polite' });
     this.ticketHeader = el('div');
     this.header = null;
@@ -287,7 +358,7 @@ class Console {
     });
     text.addEventListener('input', () => this.live.typing(ticket.id));
     this.notice = el('p', { class: 'error', role: 'alert' });
-    this.detail.replaceChildren(this.ticketHeader, this.notice, this.log, form);
+    this.detail.replaceChildren(this.ticketHeader, this.notice, this.log, this.typing, form);
     for (const item of this.list.querySelectorAll('.ticket')) {
       if (item.dataset.ticketId === ticket.id) item.setAttribute('aria-current', 'true');
       else item.removeAttribute('aria-current');
@@ -321,7 +392,14 @@ class Console {
     const { status, priority, assignee, take, info } = this.header;
     status.value = ticket.status;
     priority.value = ticket.priority;
-    if (document.activeElement !== assignee) assignee.value = ticket.assigneeId ?? '';
+    if (document.activeElement !== assignee) {
+      const value = ticket.assigneeId ?? '';
+      if (assignee.tagName === 'SELECT' && value && ![...assignee.options].some((option) => option.value === value)) {
+        // Assigned to someone not in the list (made staff since): show them anyway.
+        assignee.append(el('option', { value }, this.names.get(value) ?? value));
+      }
+      assignee.value = value;
+    }
     const mine = ticket.assigneeId === this.me.id;
     take.disabled = mine;
     take.textContent = mine ? 'Assigned to you' : 'Take';
@@ -334,9 +412,12 @@ class Console {
     const priority = select('Priority', PRIORITIES, { name: 'priority' });
     status.control.addEventListener('change', () => this.update({ status: status.control.value }));
     priority.control.addEventListener('change', () => this.update({ priority: priority.control.value }));
-    const assignee = el('input', { name: 'assignee', placeholder: 'staff user id' });
+    // Admins pick from the resource's staff; others, who may not list users, give a user id.
+    const assignee = this.staff
+      ? select('Assign to', this.staffChoices(), { any: 'Nobody', name: 'assignee' }).control
+      : el('input', { name: 'assignee', placeholder: 'staff user id' });
     const assign = el('form', { class: 'controls', 'aria-label': 'Assign' },
-      el('label', {}, 'Assign to (user id)', assignee), el('button', { type: 'submit' }, 'Assign'));
+      el('label', {}, this.staff ? 'Assign to' : 'Assign to (user id)', assignee), el('button', { type: 'submit' }, 'Assign'));
     assign.addEventListener('submit', (event) => {
       event.preventDefault();
       this.update({ assigneeId: assignee.value.trim() || null });

@@ -146,3 +146,101 @@ test('an agent answers and works a ticket live in the console', async () => {
     await context.close();
   }
 });
+
+test('an admin pages through the queue and assigns a ticket to a staff member picked from a list', async () => {
+  const resourceId = `desk_${randomBytes(3).toString('hex')}`;
+  const resource = await api(server.base, 'POST', '/resources', {
+    headers: { 'x-operator-key': OPERATOR_KEY },
+    body: { resourceId, allowedOrigins: ['https://desk.example'] },
+  });
+  const secret = { 'x-api-key': resource.apiKey, 'x-api-secret': resource.apiSecret };
+  const newUser = (username, role) =>
+    api(server.base, 'POST', '/users', { headers: secret, body: { username, email: `${username}@example.com`, role } });
+  const tokenOf = async (user) =>
+    (await api(server.base, 'POST', '/users/chat-token', { headers: secret, body: { userId: user.id } })).chatToken;
+  const customer = await newUser('dora', 'user');
+  const customerToken = await tokenOf(customer);
+  const admin = await newUser('ada_admin', 'admin');
+  const kim = await newUser('kim_staff', 'staff');
+  const lee = await newUser('lee_moderator', 'moderator');
+  await newUser('ursula', 'user');
+  // 23 tickets: a first page of 20 and a second of 3 (newest activity first).
+  const tickets = [];
+  for (let i = 1; i <= 23; i += 1) {
+    tickets.push(await api(server.base, 'POST', '/support/conversations', {
+      headers: { 'x-api-key': resource.apiKey, authorization: `Bearer ${customerToken}` },
+      body: { subject: `Question ${i}`, initialMessage: `Question number ${i}` },
+    }));
+  }
+
+  const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+  context.setDefaultTimeout(DEADLINE_MS);
+  const page = await context.newPage();
+  const consoleLog = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('console', (message) => consoleLog.push(`${message.type()}: ${message.text()}`));
+  try {
+    await page.goto(`${server.base}/console`);
+    await page.getByLabel('API key').fill(resource.apiKey);
+    await page.getByLabel('Chat token').fill(await tokenOf(admin));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+
+    // Paging: 20 on the first page, newest first; the rest on the second.
+    const items = page.locator('.queue .ticket');
+    const pager = page.getByRole('navigation', { name: 'Queue pages' });
+    await page.getByText('23 tickets').waitFor();
+    await pager.getByText('Page 1 of 2').waitFor();
+    assert.equal(await items.count(), 20);
+    assert.equal(await items.first().locator('.subject').textContent(), 'Question 23');
+    assert.equal(await pager.getByRole('button', { name: 'Previous page' }).isDisabled(), true);
+    await pager.getByRole('button', { name: 'Next page' }).click();
+    await pager.getByText('Page 2 of 2').waitFor();
+    await items.nth(2).filter({ hasText: 'Question 1' }).waitFor();
+    assert.equal(await items.count(), 3);
+    assert.deepEqual(await items.locator('.subject').allTextContents(), ['Question 3', 'Question 2', 'Question 1']);
+    assert.equal(await pager.getByRole('button', { name: 'Next page' }).isDisabled(), true);
+
+    // The staff picker lists the resource's elevated users (not its customers).
+    await items.filter({ hasText: 'Question 2' }).click();
+    const detail = page.getByRole('region', { name: 'Ticket' });
+    await detail.getByRole('heading', { name: 'Question 2' }).waitFor();
+    const picker = detail.getByLabel('Assign to');
+    assert.deepEqual(await picker.locator('option').allTextContents(), ['Nobody', 'Me', 'kim_staff (staff)', 'lee_moderator (moderator)']);
+    await picker.selectOption({ label: 'kim_staff (staff)' });
+    await detail.getByRole('button', { name: 'Assign' }).click();
+    await page.locator(`.ticket[data-ticket-id="${tickets[1].id}"]`).filter({ hasText: 'assigned to kim_staff' }).waitFor();
+    const stored = await api(server.base, 'GET', `/support/conversations/${tickets[1].id}`, {
+      headers: { 'x-api-key': resource.apiKey, authorization: `Bearer ${customerToken}` },
+    });
+    assert.equal(stored.assigneeId, kim.id);
+    // Reassigned to the moderator, then to nobody.
+    await picker.selectOption({ label: 'lee_moderator (moderator)' });
+    await detail.getByRole('button', { name: 'Assign' }).click();
+    await detail.locator('.meta', { hasText: 'assigned to lee_moderator' }).waitFor();
+    await picker.selectOption({ label: 'Nobody' });
+    await detail.getByRole('button', { name: 'Assign' }).click();
+    await detail.locator('.meta', { hasText: 'assigned to nobody' }).waitFor();
+    await picker.selectOption({ label: 'kim_staff (staff)' });
+    await detail.getByRole('button', { name: 'Assign' }).click();
+    await detail.locator('.meta', { hasText: 'assigned to kim_staff' }).waitFor();
+    await page.locator(`.ticket[data-ticket-id="${tickets[1].id}"]`).filter({ hasText: 'assigned to kim_staff' }).waitFor();
+    await screenshot(page, 'console-queue.png');
+
+    // The assignee filter offers the same staff, and goes back to the first page.
+    const filters = page.getByRole('search', { name: 'Filter tickets' });
+    await filters.getByLabel('Assignee').selectOption({ label: 'kim_staff (staff)' });
+    await page.getByText('1 ticket', { exact: true }).waitFor();
+    await pager.waitFor({ state: 'hidden' });
+    assert.deepEqual(await items.locator('.subject').allTextContents(), ['Question 2']);
+    await filters.getByLabel('Assignee').selectOption({ label: 'Anyone' });
+    await pager.getByText('Page 1 of 2').waitFor();
+    assert.deepEqual(pageErrors, [], 'uncaught errors in the console');
+  } catch (error) {
+    const shown = await page.evaluate(() => document.body.innerText).catch((e) => `(unreadable: ${e.message})`);
+    error.message += `\n=== the console showed ===\n${shown}\nconsole:\n${consoleLog.join('\n')}\nserver log (end):\n${server.log.slice(-3000)}`;
+    throw error;
+  } finally {
+    await context.close();
+  }
+});

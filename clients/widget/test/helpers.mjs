@@ -2,6 +2,7 @@
 // on another origin served by a tiny HTTP server, users and tokens made over the REST API, and
 // Debian's chromium driven by playwright-core.
 import { createServer } from 'node:http';
+import { createServer as createTcpServer, connect } from 'node:net';
 import { readFileSync, mkdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
@@ -21,10 +22,11 @@ export const unique = (prefix) => `${prefix}_${randomBytes(3).toString('hex')}`;
 /**
  * A static host page server on its own port (so its origin differs from the API's): `/<name>`
  * answers `pages[name]`, `/token/<name>` the token of `tokens[name]` (a site's token endpoint),
- * `/example` the repository's examples/widget.html.
+ * `/example` the repository's examples/widget.html, `/<name>` of `files` a `{ type, body }`.
  */
 export async function hostServer() {
   const pages = new Map();
+  const files = new Map();
   const tokens = new Map();
   const example = readFileSync(join(repoRoot, 'examples', 'widget.html'));
   const server = createServer((request, response) => {
@@ -38,6 +40,11 @@ export async function hostServer() {
       response.writeHead(200, { 'content-type': 'application/json' });
       return response.end(JSON.stringify({ token: tokens.get(path.slice(7)) }));
     }
+    if (files.has(path.slice(1))) {
+      const file = files.get(path.slice(1));
+      response.writeHead(200, { 'content-type': file.type });
+      return response.end(file.body);
+    }
     if (pages.has(path.slice(1))) {
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       return response.end(pages.get(path.slice(1)));
@@ -46,7 +53,56 @@ export async function hostServer() {
   });
   await new Promise((done) => server.listen(0, '127.0.0.1', done));
   const origin = `http://127.0.0.1:${server.address().port}`;
-  return { origin, pages, tokens, close: () => new Promise((done) => server.close(done)) };
+  return { origin, pages, files, tokens, close: () => new Promise((done) => server.close(done)) };
+}
+
+/**
+ * A TCP proxy in front of the API (HTTP and WebSocket alike) whose connectivity the test can cut:
+ * `cut()` drops every open connection (the browser sees its WebSocket end abnormally, code 1006)
+ * and refuses new ones until `restore()`. `refused` counts the connections refused meanwhile.
+ */
+export async function cuttableProxy(targetBase) {
+  const target = new URL(targetBase);
+  const open = new Set();
+  let down = false;
+  const proxy = {
+    refused: 0,
+    cut() {
+      down = true;
+      for (const socket of open) socket.destroy();
+      open.clear();
+    },
+    restore() {
+      down = false;
+    },
+  };
+  const server = createTcpServer((client) => {
+    if (down) {
+      proxy.refused += 1;
+      client.destroy();
+      return;
+    }
+    const upstream = connect(Number(target.port), target.hostname);
+    open.add(client);
+    open.add(upstream);
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+      open.delete(client);
+      open.delete(upstream);
+    };
+    client.on('error', end).on('close', end);
+    upstream.on('error', end).on('close', end);
+    client.pipe(upstream);
+    upstream.pipe(client);
+  });
+  await new Promise((done) => server.listen(0, '127.0.0.1', done));
+  proxy.base = `http://127.0.0.1:${server.address().port}`;
+  proxy.close = () => {
+    proxy.cut();
+    return new Promise((done) => server.close(done));
+  };
+  return proxy;
 }
 
 /** A host page with the widget's script tag, its attributes as given, after the page's own `script`. */
@@ -115,7 +171,7 @@ export async function setup() {
     for (const [index, entry] of pages.splice(0).entries()) {
       if (entry.page.isClosed()) continue;
       const shown = await entry.page
-        .evaluate(() => document.querySelector('chatcloud-widget')?.shadowRoot?.querySelector('.panel')?.innerText ?? '(no widget)')
+        .evaluate(() => document.querySelector('chatcloud-widget')?.shadowRoot?.querySelector('.panel')?.innerText ?? document.body.innerText)
         .catch((error) => `(unreadable: ${error.message})`);
       parts.push(`page ${index + 1} (${entry.page.url()}):\n${shown}\nconsole:\n${entry.console.join('\n')}`);
     }
@@ -141,7 +197,7 @@ export async function setup() {
   return { server, host, resource, user, as, page, pageErrors, diagnosed, dispose };
 }
 
-/** Saves a screenshot of the widget into SCREENSHOT_DIR (docs/images with `npm run screenshots`). */
+/** Saves a screenshot of a locator or a whole page into SCREENSHOT_DIR (docs/images with `npm run screenshots`). */
 export async function screenshot(locator, name) {
   const dir = process.env.SCREENSHOT_DIR;
   if (!dir) return;

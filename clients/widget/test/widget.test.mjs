@@ -142,7 +142,7 @@ test('scrolling back loads older history with the before cursor', (t) => env.dia
   await page.context().close();
 })(t));
 
-test('a customer opens a ticket in the widget and sees the agent reply live', (t) => env.diagnosed(async () => {
+test('a customer opens a ticket in the widget, an agent answers it in the console, the customer sees the reply live', (t) => env.diagnosed(async () => {
   const erin = await env.user('erin');
   const agent = await env.user('agent', 'staff');
   // This page hands the token over through a callback of its own (asynchronous, as most are).
@@ -168,21 +168,43 @@ test('a customer opens a ticket in the widget and sees the agent reply live', (t
   await page.getByRole('button', { name: 'Send' }).click();
   await page.locator('.msg.mine', { hasText: 'declined twice' }).waitFor();
 
-  // The agent answers through the REST API (the console comes later).
-  const queue = await env.as(agent, 'GET', '/support/conversations?status=open');
-  const ticket = queue.data.find((t) => t.createdBy === erin.id);
-  assert.ok(ticket, 'the agent sees the new ticket');
-  assert.equal(ticket.subject, 'Payment failed');
-  await env.as(agent, 'POST', `/support/conversations/${ticket.id}/messages`, {
-    content: { text: 'Sorry about that: please try again now.' },
-  });
+  // An agent, in the agent console (another browser context, on the server's own origin), sees
+  // the ticket in the queue and opens it.
+  const desk = await env.page();
+  await desk.goto(`${env.server.base}/console`);
+  await desk.getByLabel('API key').fill(env.resource.apiKey);
+  await desk.getByLabel('Chat token').fill(agent.token);
+  await desk.getByRole('button', { name: 'Sign in' }).click();
+  await desk.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+  const item = desk.locator('.ticket', { hasText: 'Payment failed' });
+  await item.getByLabel('1 unread').waitFor();
+  await item.click();
+  await desk.locator('.msg', { hasText: 'My card was declined twice.' }).waitFor();
+
+  // The customer types a follow-up: the agent sees them typing, then the message, live.
+  const input = page.getByLabel('Message', { exact: true });
+  await input.pressSequentially('It is a Visa card');
+  await desk.getByText(`${erin.username} (customer) is typing`).waitFor();
+  await screenshot(desk, 'console-typing.png');
+  await input.press('Enter');
+  await desk.locator('.msg', { hasText: 'It is a Visa card' }).waitFor();
+  await desk.getByText('is typing').waitFor({ state: 'detached' });
+
+  // The agent answers in the console; the customer sees the reply arrive live in the widget.
+  const answer = desk.getByLabel('Reply');
+  await answer.fill('Sorry about that: please try again now.');
+  await answer.press('Enter');
+  await desk.locator('.msg.staff', { hasText: 'please try again now' }).waitFor();
   const reply = page.locator('.msg', { hasText: 'please try again now' });
   await reply.waitFor();
   assert.equal(await reply.locator('.sender').textContent(), 'Support');
   // Answering read the customer's message: the receipt says so.
   await page.locator('.msg.mine[data-read="true"]', { hasText: 'declined twice' }).waitFor();
-  // The reply moved the ticket to pending; the header follows live.
+  await page.locator('.msg.mine[data-read="true"]', { hasText: 'Visa card' }).waitFor();
+  // The reply moved the ticket to pending; the header follows live, in the widget and the console.
   await page.locator('header .chip', { hasText: 'pending' }).waitFor();
+  await desk.locator('.ticket[data-status="pending"]', { hasText: 'Payment failed' }).waitFor();
+  await desk.context().close();
   await screenshot(page.locator('.panel'), 'widget-support.png');
 
   // Back in the support list, the ticket is there.

@@ -33,11 +33,14 @@ pub fn router(openapi: Value) -> Router<AppState> {
         .route(RENDERER_PATH, get(renderer))
         .route("/docs/widget.md", get(|| guide(WIDGET_GUIDE)))
         .route("/docs/console.md", get(|| guide(CONSOLE_GUIDE)))
+        .route("/docs/integration.md", get(|| guide(INTEGRATION_GUIDE)))
 }
 
-/// The guides of the widget and the console, as in the repository's docs/, served as text.
+/// The guides of the widget, the console and the integration, as in the repository's docs/,
+/// served as text.
 const WIDGET_GUIDE: &str = include_str!("../../../docs/WIDGET.md");
 const CONSOLE_GUIDE: &str = include_str!("../../../docs/CONSOLE.md");
+const INTEGRATION_GUIDE: &str = include_str!("../../../docs/INTEGRATION.md");
 
 async fn guide(text: &'static str) -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text)
@@ -54,7 +57,8 @@ async fn renderer() -> impl IntoResponse {
 }
 
 /// Redoc renders the OpenAPI document in the reader's browser, from this server alone. A bar
-/// above it links what else this server serves for browsers: the widget and the agent console.
+/// above it links what else this server serves for browsers: the integration guide, the widget
+/// and the agent console.
 const DOCS_PAGE: &str = r#"<!doctype html>
 <html lang="en">
 <head>
@@ -65,6 +69,7 @@ const DOCS_PAGE: &str = r#"<!doctype html>
 <body>
   <nav aria-label="ChatCloud" style="font-family: sans-serif; padding: 8px 16px; border-bottom: 1px solid #ddd">
     <strong>ChatCloud</strong> ·
+    <a href="/docs/integration.md">Integration guide: chat on your page in five minutes</a> ·
     <a href="/console">Agent console</a> ·
     <a href="/docs/widget.md">The drop-in widget (/widget.js)</a> ·
     <a href="/docs/console.md">The agent console's guide</a> ·
