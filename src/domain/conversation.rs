@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::message::StoredMessage;
+use super::metadata::Metadata;
 
 /// Which kind a conversation is, as the API names it (`"type"`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -221,6 +222,8 @@ pub struct Conversation {
     pub last_seq: i64,
     pub last_message_at: Option<i64>,
     pub last_message: Option<StoredMessage>,
+    /// The site's own data.
+    pub metadata: Metadata,
     pub created_at: i64,
     pub updated_at: i64,
 }

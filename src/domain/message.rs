@@ -5,6 +5,7 @@ use utoipa::ToSchema;
 
 use super::conversation::{PerSide, Side};
 use super::error::{Error, Result};
+use super::metadata::Metadata;
 use super::time;
 
 /// Longest message text, in Unicode scalar values.
@@ -48,6 +49,7 @@ pub struct StoredMessage {
     pub created_at: i64,
     pub edited_at: Option<i64>,
     pub deleted_at: Option<i64>,
+    pub metadata: Metadata,
 }
 
 /// `{"text": ...}`; empty once the message is deleted.
@@ -80,6 +82,8 @@ pub struct Message {
     #[serde(serialize_with = "time::rfc3339_opt")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub deleted_at: Option<i64>,
+    /// The site's own data (`{}` if none; emptied with the text when the message is deleted).
+    pub metadata: Metadata,
 }
 
 impl StoredMessage {
@@ -104,6 +108,7 @@ impl StoredMessage {
             created_at: self.created_at,
             edited_at: self.edited_at,
             deleted_at: self.deleted_at,
+            metadata: self.metadata,
         }
     }
 }
@@ -135,6 +140,7 @@ mod tests {
             created_at: 0,
             edited_at: None,
             deleted_at: Some(1),
+            metadata: Metadata::default(),
         };
         let unread = message.clone().view(PerSide { one: 3, two: 2 }, false);
         assert!(!unread.is_read);

@@ -4,6 +4,7 @@ pub mod conversation;
 pub mod error;
 pub mod id;
 pub mod message;
+pub mod metadata;
 pub mod page;
 pub mod policy;
 pub mod resource;

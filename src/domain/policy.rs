@@ -149,6 +149,17 @@ pub fn may_archive(user: &User, access: Access) -> Result<()> {
     }
 }
 
+/// Setting a chat's metadata: its participants, and moderators and above.
+pub fn may_change_chat(user: &User, access: Access) -> Result<()> {
+    if access.side().is_some() || user.role >= sees_every(ConversationType::P2p) {
+        Ok(())
+    } else {
+        Err(Error::forbidden(
+            "only the participants or a moderator may change this conversation",
+        ))
+    }
+}
+
 /// What a ticket update changes, for the policy: whether anything but the status changes, and the
 /// status asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -276,6 +287,7 @@ mod tests {
             last_seq: 0,
             last_message_at: None,
             last_message: None,
+            metadata: Default::default(),
             created_at: 0,
             updated_at: 0,
         }
@@ -313,6 +325,7 @@ mod tests {
             created_at: 0,
             edited_at: None,
             deleted_at: None,
+            metadata: Default::default(),
         }
     }
 
@@ -442,6 +455,14 @@ mod tests {
         let mut moderator = user("mod", Role::Moderator);
         moderator.permissions.can_archive_conversation = false;
         assert!(may_archive(&moderator, Member(One)).is_ok());
+    }
+
+    #[test]
+    fn chats_change_by_their_participants_or_moderators() {
+        let alice = user("alice", Role::User);
+        assert!(may_change_chat(&alice, Member(One)).is_ok());
+        assert!(may_change_chat(&user("mod", Role::Moderator), Observer).is_ok());
+        assert!(may_change_chat(&user("staff", Role::Staff), Observer).is_err());
     }
 
     #[test]

@@ -8,6 +8,7 @@ use crate::domain::conversation::{
     Chat, ChatStatus, Conversation, ConversationType, Kind, Priority, Side, Ticket, TicketStatus,
 };
 use crate::domain::message::Message;
+use crate::domain::metadata::Metadata;
 use crate::domain::policy::{self, Access};
 use crate::domain::time;
 use crate::domain::user::User;
@@ -35,6 +36,8 @@ pub struct P2pConversationView {
     pub last_seq: i64,
     /// The caller's read watermark (`null` for a moderator who is not a participant).
     pub last_read_seq: Option<i64>,
+    /// The site's own data (`{}` if none).
+    pub metadata: Metadata,
     #[serde(serialize_with = "time::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: i64,
@@ -69,6 +72,8 @@ pub struct TicketView {
     pub last_seq: i64,
     /// The caller's side's read watermark.
     pub last_read_seq: i64,
+    /// The site's own data (`{}` if none).
+    pub metadata: Metadata,
     #[serde(serialize_with = "time::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: i64,
@@ -135,6 +140,7 @@ fn chat_view(
         last_message_at: conversation.last_message_at,
         last_seq: conversation.last_seq,
         last_read_seq: access.side().map(|side| *conversation.read_seq.get(side)),
+        metadata: conversation.metadata,
         created_at: conversation.created_at,
         updated_at: conversation.updated_at,
     }
@@ -162,6 +168,7 @@ fn ticket_view(
         last_message_at: conversation.last_message_at,
         last_seq: conversation.last_seq,
         last_read_seq: *conversation.read_seq.get(side),
+        metadata: conversation.metadata,
         created_at: conversation.created_at,
         updated_at: conversation.updated_at,
     }

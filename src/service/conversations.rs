@@ -7,11 +7,12 @@ use crate::domain::conversation::{
 use crate::domain::error::{Error, Result};
 use crate::domain::id::{is_id, new_id};
 use crate::domain::message::MessageText;
+use crate::domain::metadata::Metadata;
 use crate::domain::page::PageRequest;
 use crate::domain::policy::{self, TicketChange};
 use crate::domain::ticket::{Category, Subject};
 use crate::realtime::event::{ConversationSummary, Event};
-use crate::store::{NewTicket, TicketFilter, TicketUpdate};
+use crate::store::{NewChat, NewTicket, TicketFilter, TicketUpdate};
 
 /// A ticket to open.
 pub struct TicketDraft {
@@ -19,6 +20,7 @@ pub struct TicketDraft {
     pub priority: Priority,
     pub category: Option<Category>,
     pub initial_message: Option<MessageText>,
+    pub metadata: Metadata,
 }
 
 /// The filters of a ticket list.
@@ -37,6 +39,8 @@ pub struct TicketPatch {
     pub priority: Option<Priority>,
     pub category: Option<Option<Category>>,
     pub assignee_id: Option<Option<String>>,
+    /// Replaces the ticket's metadata.
+    pub metadata: Option<Metadata>,
 }
 
 impl Actor<'_> {
@@ -75,8 +79,9 @@ impl Actor<'_> {
     }
 
     /// The chat with another user of the resource, opened now if there was none:
-    /// `(chat, created)`. There is one per pair, whoever opened it.
-    pub async fn open_chat(&self, other_id: &str) -> Result<(Visible, bool)> {
+    /// `(chat, created)`. There is one per pair, whoever opened it; `metadata` is the new chat's
+    /// (an existing chat keeps its own).
+    pub async fn open_chat(&self, other_id: &str, metadata: Metadata) -> Result<(Visible, bool)> {
         let other = self
             .store
             .find_user(self.resource_id(), other_id)
@@ -85,7 +90,13 @@ impl Actor<'_> {
         policy::may_open_chat(self.user, &other)?;
         let (conversation, created) = self
             .store
-            .open_p2p(self.resource_id(), &new_id(), &self.user.id, &other.id)
+            .open_p2p(NewChat {
+                id: new_id(),
+                resource_id: self.resource_id().to_owned(),
+                creator: self.user.id.clone(),
+                other: other.id.clone(),
+                metadata,
+            })
             .await?;
         if created {
             let summary = ConversationSummary::from(&conversation);
@@ -122,6 +133,22 @@ impl Actor<'_> {
         })
     }
 
+    /// Replaces a chat's metadata.
+    pub async fn set_chat_metadata(&self, chat: Visible, metadata: Metadata) -> Result<Visible> {
+        policy::may_change_chat(self.user, chat.access)?;
+        let conversation = self
+            .store
+            .set_metadata(self.resource_id(), &chat.conversation.id, metadata)
+            .await?;
+        let summary = ConversationSummary::from(&conversation);
+        self.publish(&conversation, Event::ConversationUpdated(summary))
+            .await;
+        Ok(Visible {
+            conversation,
+            access: chat.access,
+        })
+    }
+
     /// Opens a ticket as its customer, with its first message if given.
     pub async fn open_ticket(&self, draft: TicketDraft) -> Result<Visible> {
         if draft.initial_message.is_some() && !self.user.permissions.can_send_message {
@@ -139,6 +166,7 @@ impl Actor<'_> {
                 initial_message: draft
                     .initial_message
                     .map(|text| (new_id(), text.into_string())),
+                metadata: draft.metadata,
             })
             .await?;
         let summary = ConversationSummary::from(&ticket);
@@ -171,7 +199,8 @@ impl Actor<'_> {
             status: patch.status,
             other_fields: patch.priority.is_some()
                 || patch.category.is_some()
-                || patch.assignee_id.is_some(),
+                || patch.assignee_id.is_some()
+                || patch.metadata.is_some(),
         };
         policy::may_update_ticket(self.user, change)?;
         let current = ticket
@@ -198,6 +227,9 @@ impl Actor<'_> {
                 None => current.category.clone(),
             },
             assignee_id,
+            metadata: patch
+                .metadata
+                .unwrap_or_else(|| ticket.conversation.metadata.clone()),
         };
         let updated = self
             .store

@@ -5,6 +5,7 @@ use crate::domain::conversation::Conversation;
 use crate::domain::error::{Error, InvalidInput, Result};
 use crate::domain::id::new_id;
 use crate::domain::message::{Message, MessageText, StoredMessage};
+use crate::domain::metadata::Metadata;
 use crate::domain::page::CursorPage;
 use crate::domain::policy;
 use crate::realtime::event::{Audience, ConversationSummary, Event, ReadReceipt, Typing};
@@ -14,6 +15,13 @@ use crate::store::{HistoryFrom, NewMessage};
 pub struct Outgoing {
     pub text: MessageText,
     pub client_message_id: Option<ClientMessageId>,
+    pub metadata: Metadata,
+}
+
+/// A new text for a message, and new metadata if given.
+pub struct Edit {
+    pub text: MessageText,
+    pub metadata: Option<Metadata>,
 }
 
 /// A client's id for a message it sends: 1 to 100 characters.
@@ -90,6 +98,7 @@ impl Actor<'_> {
                 side,
                 text: outgoing.text.into_string(),
                 client_message_id: outgoing.client_message_id.map(|id| id.0),
+                metadata: outgoing.metadata,
             })
             .await?;
         let committed = &sent.conversation;
@@ -184,12 +193,7 @@ impl Actor<'_> {
     }
 
     /// Replaces the text of one's own message.
-    pub async fn edit(
-        &self,
-        target: &Visible,
-        message_id: &str,
-        text: MessageText,
-    ) -> Result<Message> {
+    pub async fn edit(&self, target: &Visible, message_id: &str, edit: Edit) -> Result<Message> {
         let conversation = &target.conversation;
         policy::writer(target.access)?;
         let message = self
@@ -199,7 +203,12 @@ impl Actor<'_> {
         policy::may_edit(self.user, target.access, conversation, &message)?;
         let edited = self
             .store
-            .edit_message(&conversation.id, message_id, text.as_str())
+            .edit_message(
+                &conversation.id,
+                message_id,
+                edit.text.as_str(),
+                edit.metadata.as_ref(),
+            )
             .await?
             .ok_or(Error::Invalid {
                 input: InvalidInput::DeletedMessage,

@@ -10,6 +10,7 @@ use crate::domain::conversation::{
     TicketStatus,
 };
 use crate::domain::error::Error;
+use crate::domain::metadata::Metadata;
 use crate::domain::page::PageRequest;
 
 /// The conversation columns plus its last message (left-joined), for every conversation read.
@@ -22,9 +23,9 @@ macro_rules! select_conversation {
             "select c.id, c.resource_id, c.kind, c.status, c.participant_one, c.participant_two,
                 c.unread_one, c.unread_two, c.read_seq_one, c.read_seq_two, c.message_count,
                 c.last_seq, c.last_message_at, c.subject, c.priority, c.category, c.assignee_id,
-                c.created_at, c.updated_at,
+                c.created_at, c.updated_at, c.metadata,
                 m.id, m.conversation_id, m.seq, m.sender_id, m.sender_side, m.text,
-                m.created_at, m.edited_at, m.deleted_at
+                m.created_at, m.edited_at, m.deleted_at, m.metadata
              from ",
             $source,
             " c left join messages m on m.id = c.last_message_id ",
@@ -174,8 +175,8 @@ statements! {
     /// A P2P conversation of the pair ($5, $6 in order), unless the pair has one.
     INSERT_P2P = both(
         "insert into conversations (id, resource_id, kind, status, participant_one,
-             participant_two, user_lo, user_hi, last_activity_at, created_at, updated_at)
-         values ($1, $2, 'p2p', 'active', $3, $4, $5, $6, $7, $7, $7)
+             participant_two, user_lo, user_hi, last_activity_at, created_at, updated_at, metadata)
+         values ($1, $2, 'p2p', 'active', $3, $4, $5, $6, $7, $7, $7, $8)
          on conflict (resource_id, user_lo, user_hi) do nothing"
     );
     P2P_OF_PAIR = both(select_conversation!(
@@ -212,6 +213,8 @@ statements! {
     ));
     SET_P2P_STATUS =
         both("update conversations set status = $2, updated_at = $3 where id = $1");
+    SET_METADATA =
+        both("update conversations set metadata = $2, updated_at = $3 where id = $1");
     /// A page of the resource's conversations: $2 optional kind, $3 optional status, $4 limit,
     /// $5 offset.
     RESOURCE_CONVERSATIONS = both(concat!(
@@ -297,6 +300,8 @@ impl FromRow for Conversation {
             ConversationType::Support => Kind::Ticket(columns.ticket(ticket_columns)?),
         };
         let (created_at, updated_at) = (row.int()?, row.int()?);
+        let metadata =
+            Metadata::from_stored(row.opt_text()?.as_deref()).map_err(DbError::Decode)?;
         let last_message = decode_message(row, Some(&id))?;
         Ok(Conversation {
             id,
@@ -308,6 +313,7 @@ impl FromRow for Conversation {
             last_seq,
             last_message_at,
             last_message,
+            metadata,
             created_at,
             updated_at,
         })
@@ -382,15 +388,15 @@ impl Store {
 
     /// The P2P conversation of the pair, made now if it did not exist: `(conversation, created)`.
     /// The unique pair index makes concurrent requests for one pair agree on one conversation.
-    pub async fn open_p2p(
-        &self,
-        resource_id: &str,
-        id: &str,
-        creator: &str,
-        other: &str,
-    ) -> Result<(Conversation, bool), Error> {
-        let (resource, id) = (resource_id.to_owned(), id.to_owned());
-        let (creator, other) = (creator.to_owned(), other.to_owned());
+    pub async fn open_p2p(&self, new: NewChat) -> Result<(Conversation, bool), Error> {
+        let NewChat {
+            id,
+            resource_id: resource,
+            creator,
+            other,
+            metadata,
+        } = new;
+        let metadata = metadata.to_stored();
         self.engine
             .write(move |tx| {
                 let (lo, hi) = if creator < other {
@@ -401,7 +407,7 @@ impl Store {
                 let now = tx.now();
                 let inserted = tx.db.execute(
                     INSERT_P2P,
-                    params![&id, &resource, &creator, &other, lo, hi, now],
+                    params![&id, &resource, &creator, &other, lo, hi, now, &metadata],
                 )?;
                 let created = inserted == 1;
                 if created {
@@ -559,6 +565,39 @@ impl Store {
             })
             .await
     }
+
+    /// Replaces a conversation's metadata; returns it as committed.
+    pub async fn set_metadata(
+        &self,
+        resource_id: &str,
+        id: &str,
+        metadata: Metadata,
+    ) -> Result<Conversation, Error> {
+        let (resource, id) = (resource_id.to_owned(), id.to_owned());
+        self.engine
+            .write(move |tx| {
+                let mut conversation = lock_conversation(tx.db, &id)?;
+                if conversation.resource_id != resource {
+                    return Err(Error::NotFound("conversation"));
+                }
+                let now = tx.now();
+                tx.db
+                    .execute(SET_METADATA, params![&id, &metadata.to_stored(), now])?;
+                conversation.metadata = metadata;
+                conversation.updated_at = now;
+                Ok(conversation)
+            })
+            .await
+    }
+}
+
+/// A P2P conversation to open between `creator` and `other` (unless the pair has one).
+pub struct NewChat {
+    pub id: String,
+    pub resource_id: String,
+    pub creator: String,
+    pub other: String,
+    pub metadata: Metadata,
 }
 
 fn admin_list(

@@ -10,12 +10,14 @@ use super::Store;
 use crate::domain::conversation::{Conversation, Kind, PerSide, Side};
 use crate::domain::error::Error;
 use crate::domain::message::StoredMessage;
+use crate::domain::metadata::Metadata;
 use crate::domain::policy;
 
 /// The columns `StoredMessage` decodes from.
 macro_rules! message_columns {
     () => {
-        "id, conversation_id, seq, sender_id, sender_side, text, created_at, edited_at, deleted_at"
+        "id, conversation_id, seq, sender_id, sender_side, text, created_at, edited_at, deleted_at,
+         metadata"
     };
 }
 
@@ -44,14 +46,14 @@ statements! {
          where id = $1"
     );
     EDIT_MESSAGE = both(concat!(
-        "update messages set text = $3, edited_at = $4
+        "update messages set text = $3, edited_at = $4, metadata = coalesce(cast($5 as text), metadata)
          where id = $1 and conversation_id = $2 and deleted_at is null
          returning ",
         message_columns!()
     ));
     /// Soft-deletes: the text goes, the first deletion time stays.
     DELETE_MESSAGE = both(concat!(
-        "update messages set text = '', deleted_at = coalesce(deleted_at, $3)
+        "update messages set text = '', metadata = null, deleted_at = coalesce(deleted_at, $3)
          where id = $1 and conversation_id = $2
          returning ",
         message_columns!()
@@ -83,8 +85,8 @@ statements! {
     );
     INSERT_MESSAGE = both(
         "insert into messages (id, conversation_id, seq, sender_id, sender_side, text,
-             client_message_id, created_at, sent_one, sent_two)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+             client_message_id, created_at, sent_one, sent_two, metadata)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
     );
 }
 
@@ -116,6 +118,7 @@ pub(super) fn decode_message(
         created_at: row.int()?,
         edited_at: row.opt_int()?,
         deleted_at: row.opt_int()?,
+        metadata: Metadata::from_stored(row.opt_text()?.as_deref()).map_err(DbError::Decode)?,
     }))
 }
 
@@ -133,6 +136,7 @@ pub struct NewMessage {
     pub side: Side,
     pub text: String,
     pub client_message_id: Option<String>,
+    pub metadata: Metadata,
 }
 
 /// What a send did, as committed.
@@ -231,19 +235,21 @@ impl Store {
     }
 
     /// Replaces the text of a message that is not deleted; `None` if it is gone or deleted.
+    /// `metadata`, if given, replaces the message's.
     pub async fn edit_message(
         &self,
         conversation_id: &str,
         id: &str,
         text: &str,
+        metadata: Option<&Metadata>,
     ) -> Result<Option<StoredMessage>, Error> {
         let (conversation, id, text) = (conversation_id.to_owned(), id.to_owned(), text.to_owned());
+        let metadata = metadata.map(Metadata::to_stored);
         self.engine
             .write(move |tx| {
                 let now = tx.now();
-                Ok(tx
-                    .db
-                    .optional(EDIT_MESSAGE, params![&id, &conversation, &text, now])?)
+                let params = params![&id, &conversation, &text, now, metadata.as_deref()];
+                Ok(tx.db.optional(EDIT_MESSAGE, params)?)
             })
             .await
     }
@@ -358,7 +364,8 @@ pub(super) fn send_in(tx: &mut WriteTx<'_>, new: NewMessage) -> Result<Sent, Err
             new.client_message_id.as_deref(),
             now,
             row.0.one,
-            row.0.two
+            row.0.two,
+            &new.metadata.to_stored()
         ],
     )?;
     let delta = StatsDelta {
@@ -388,6 +395,7 @@ pub(super) fn send_in(tx: &mut WriteTx<'_>, new: NewMessage) -> Result<Sent, Err
         created_at: now,
         edited_at: None,
         deleted_at: None,
+        metadata: new.metadata,
     };
     conversation.last_seq = seq;
     conversation.message_count += 1;

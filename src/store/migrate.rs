@@ -45,6 +45,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "user_keys",
         include_str!("../../migrations/0007_user_keys.sql"),
     ),
+    (
+        9,
+        "object_metadata",
+        include_str!("../../migrations/0009_object_metadata.sql"),
+    ),
 ];
 
 /// Applies every migration the database has not seen yet.

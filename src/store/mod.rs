@@ -24,7 +24,7 @@ use std::sync::{Arc, Mutex};
 use anyhow::Context;
 use tokio::sync::broadcast;
 
-pub use conversations::{AdminFilter, Unread};
+pub use conversations::{AdminFilter, NewChat, Unread};
 pub use engine::{Stale, StoreMetrics};
 pub use messages::{HistoryFrom, NewMessage, Sent};
 pub use resources::NewResource;

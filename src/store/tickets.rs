@@ -8,6 +8,7 @@ use super::stats::StatsDelta;
 use super::Store;
 use crate::domain::conversation::{Conversation, Kind, Priority, Side, TicketStatus};
 use crate::domain::error::Error;
+use crate::domain::metadata::Metadata;
 use crate::domain::page::PageRequest;
 use crate::domain::policy;
 
@@ -21,6 +22,7 @@ pub struct NewTicket {
     pub priority: Priority,
     pub category: Option<String>,
     pub initial_message: Option<(String, String)>,
+    pub metadata: Metadata,
 }
 
 /// Filters of the staff's ticket list; `customer_id` restricts to one customer's tickets.
@@ -39,6 +41,7 @@ pub struct TicketUpdate {
     pub priority: Priority,
     pub category: Option<String>,
     pub assignee_id: Option<String>,
+    pub metadata: Metadata,
 }
 
 /// The filter of the ticket list and its count: $1 resource, $2..$6 optional filters.
@@ -54,8 +57,8 @@ macro_rules! ticket_filter {
 statements! {
     INSERT_TICKET = both(
         "insert into conversations (id, resource_id, kind, status, participant_one,
-             subject, priority, category, last_activity_at, created_at, updated_at)
-         values ($1, $2, 'support', 'open', $3, $4, $5, $6, $7, $7, $7)"
+             subject, priority, category, last_activity_at, created_at, updated_at, metadata)
+         values ($1, $2, 'support', 'open', $3, $4, $5, $6, $7, $7, $7, $8)"
     );
     TICKET = both(select_conversation!("where c.id = $1"));
     /// A page of `ticket_filter!` ($7 limit, $8 offset), newest activity first.
@@ -67,7 +70,7 @@ statements! {
     COUNT_TICKETS = both(concat!("select count(*) from conversations c ", ticket_filter!()));
     UPDATE_TICKET = both(
         "update conversations set status = $2, priority = $3, category = $4,
-             assignee_id = $5, updated_at = $6
+             assignee_id = $5, updated_at = $6, metadata = $7
          where id = $1"
     );
 }
@@ -87,7 +90,8 @@ impl Store {
                         &new.subject,
                         new.priority.as_str(),
                         new.category.as_deref(),
-                        now
+                        now,
+                        &new.metadata.to_stored()
                     ],
                 )?;
                 let delta = StatsDelta::default().ticket_moved(None, Some(TicketStatus::Open));
@@ -100,6 +104,7 @@ impl Store {
                         side: Side::One,
                         text,
                         client_message_id: None,
+                        metadata: Metadata::default(),
                     };
                     return Ok(send_in(tx, message)?.conversation);
                 }
@@ -179,7 +184,8 @@ impl Store {
                         update.priority.as_str(),
                         update.category.as_deref(),
                         update.assignee_id.as_deref(),
-                        now
+                        now,
+                        &update.metadata.to_stored()
                     ],
                 )?;
                 if update.status != ticket.status {

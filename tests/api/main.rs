@@ -8,6 +8,7 @@ mod errors;
 mod hardening;
 mod helpers;
 mod limits;
+mod metadata;
 mod openapi;
 mod ops;
 mod p2p;

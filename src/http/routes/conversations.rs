@@ -3,9 +3,11 @@
 //! and their request and response shapes. The operations behind them are `service::messages`.
 
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::domain::message::MessageText;
+use crate::domain::metadata::Metadata;
 use crate::domain::policy;
 use crate::error::AppError;
 use crate::service::messages::{ClientMessageId, HistoryCursor, Outgoing, ReadMark, ReadUpTo};
@@ -21,6 +23,9 @@ pub struct SendMessage {
     /// Makes retries safe: a second send with the same id returns the first message (200).
     #[schema(min_length = 1, max_length = 100)]
     pub client_message_id: Option<String>,
+    /// The site's own data on the message: a JSON object, at most 50 keys and 4 KiB.
+    #[schema(value_type = Option<Object>)]
+    pub metadata: Option<Value>,
 }
 
 impl SendMessage {
@@ -35,8 +40,14 @@ impl SendMessage {
         Ok(Outgoing {
             text,
             client_message_id,
+            metadata: metadata_or_empty(self.metadata)?,
         })
     }
+}
+
+/// The `metadata` a body gave, or `{}`.
+pub fn metadata_or_empty(value: Option<Value>) -> Result<Metadata, AppError> {
+    Ok(value.map(Metadata::parse).transpose()?.unwrap_or_default())
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

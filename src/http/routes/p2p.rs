@@ -5,12 +5,14 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
+use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::conversations::{conversation_routes, ContentInput};
+use super::conversations::{conversation_routes, metadata_or_empty, ContentInput};
 use crate::domain::conversation::{ChatStatus, ConversationType};
 use crate::domain::message::{Message, MessageText};
+use crate::domain::metadata::Metadata;
 use crate::domain::page::{Page, PageQuery};
 use crate::error::{AppError, ErrorBody};
 use crate::http::envelope::{envelope, Data, Envelope};
@@ -18,6 +20,7 @@ use crate::http::extract::{Caller, Json, Path, Query};
 use crate::http::message_body_limit;
 use crate::http::state::AppState;
 use crate::http::view::{ConversationView, P2pConversationView};
+use crate::service::messages::Edit;
 
 conversation_routes!(
     type = crate::domain::conversation::ConversationType::P2p,
@@ -35,8 +38,42 @@ pub fn router() -> OpenApiRouter<AppState> {
                 .routes(routes!(edit_message, delete_message))
                 .layer(message_body_limit()),
         )
+        .routes(routes!(update_conversation))
         .routes(routes!(archive))
         .routes(routes!(unarchive))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UpdateConversation {
+    /// Must be the API key's resource if given.
+    pub resource_id: Option<String>,
+    /// Replaces the conversation's metadata: a JSON object, at most 50 keys and 4 KiB.
+    #[schema(value_type = Object)]
+    pub metadata: Value,
+}
+
+/// Change a conversation's metadata (its participants, or moderators and above).
+#[utoipa::path(patch, path = "/p2p/conversations/{id}", tag = "p2p",
+    security(("apiKey" = [], "bearer" = [])),
+    params(("id" = String, Path)),
+    request_body = UpdateConversation,
+    responses(
+        (status = 200, body = Envelope<P2pConversationView>),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+    ))]
+async fn update_conversation(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Json(body): Json<UpdateConversation>,
+) -> Result<Data<ConversationView>, AppError> {
+    let actor = caller.actor(&state);
+    let chat = actor.conversation(ConversationType::P2p, &id).await?;
+    let metadata = Metadata::parse(body.metadata)?;
+    let chat = actor.set_chat_metadata(chat, metadata).await?;
+    Ok(Data(ConversationView::from(chat)))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -46,6 +83,10 @@ pub struct CreateConversation {
     pub resource_id: Option<String>,
     #[schema(pattern = "^[0-9a-f]{24}$")]
     pub other_participant_id: String,
+    /// The site's own data on a new conversation (an existing one keeps its own): a JSON object,
+    /// at most 50 keys and 4 KiB.
+    #[schema(value_type = Option<Object>)]
+    pub metadata: Option<Value>,
 }
 
 /// Open the conversation with another user of the resource: 201 if new, 200 with the existing one
@@ -66,7 +107,10 @@ async fn create_conversation(
     Json(body): Json<CreateConversation>,
 ) -> Result<Response, AppError> {
     let actor = caller.actor(&state);
-    let (chat, created) = actor.open_chat(&body.other_participant_id).await?;
+    let metadata = metadata_or_empty(body.metadata)?;
+    let (chat, created) = actor
+        .open_chat(&body.other_participant_id, metadata)
+        .await?;
     let status = if created {
         StatusCode::CREATED
     } else {
@@ -108,6 +152,9 @@ pub struct EditMessage {
     /// Must be the API key's resource if given.
     pub resource_id: Option<String>,
     pub content: ContentInput,
+    /// Replaces the message's metadata if given.
+    #[schema(value_type = Option<Object>)]
+    pub metadata: Option<Value>,
 }
 
 /// Edit one's own message (canEditMessage); sets `editedAt`.
@@ -128,8 +175,11 @@ async fn edit_message(
 ) -> Result<Data<Message>, AppError> {
     let actor = caller.actor(&state);
     let chat = actor.conversation(ConversationType::P2p, &id).await?;
-    let text = MessageText::parse(body.content.text)?;
-    Ok(Data(actor.edit(&chat, &message_id, text).await?))
+    let edit = Edit {
+        text: MessageText::parse(body.content.text)?,
+        metadata: body.metadata.map(Metadata::parse).transpose()?,
+    };
+    Ok(Data(actor.edit(&chat, &message_id, edit).await?))
 }
 
 /// Delete a message (soft): one's own with canDeleteMessage, or any as moderator and above.

@@ -3,12 +3,14 @@
 
 use axum::extract::State;
 use serde::{Deserialize, Deserializer};
+use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::conversations::conversation_routes;
+use super::conversations::{conversation_routes, metadata_or_empty};
 use crate::domain::conversation::{ConversationType, Priority, TicketStatus};
 use crate::domain::message::MessageText;
+use crate::domain::metadata::Metadata;
 use crate::domain::page::{Page, PageQuery};
 use crate::domain::ticket::{Category, Subject};
 use crate::error::{AppError, ErrorBody};
@@ -53,6 +55,9 @@ pub struct CreateTicket {
     /// Becomes the ticket's first message.
     #[schema(min_length = 1, max_length = 10000)]
     pub initial_message: Option<String>,
+    /// The site's own data on the ticket: a JSON object, at most 50 keys and 4 KiB.
+    #[schema(value_type = Option<Object>)]
+    pub metadata: Option<Value>,
 }
 
 impl CreateTicket {
@@ -62,6 +67,7 @@ impl CreateTicket {
             priority: self.priority.unwrap_or_default(),
             category: self.category.map(Category::parse).transpose()?,
             initial_message: self.initial_message.map(MessageText::parse).transpose()?,
+            metadata: metadata_or_empty(self.metadata)?,
         })
     }
 }
@@ -137,6 +143,9 @@ pub struct UpdateTicket {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>)]
     pub assignee_id: Option<Option<String>>,
+    /// Replaces the ticket's metadata (staff and above): a JSON object, at most 50 keys and 4 KiB.
+    #[schema(value_type = Option<Object>)]
+    pub metadata: Option<Value>,
 }
 
 impl UpdateTicket {
@@ -151,6 +160,7 @@ impl UpdateTicket {
             priority: self.priority,
             category,
             assignee_id: self.assignee_id,
+            metadata: self.metadata.map(Metadata::parse).transpose()?,
         })
     }
 }

@@ -94,7 +94,8 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /** Change a conversation's metadata (its participants, or moderators and above). */
+        patch: operations["update_conversation"];
         trace?: never;
     };
     "/api/v1/p2p/conversations/{id}/archive": {
@@ -585,6 +586,11 @@ export interface components {
         /** @description Either shape, for lists that mix both (the admin panel). */
         ConversationView: components["schemas"]["P2pConversationView"] | components["schemas"]["TicketView"];
         CreateConversation: {
+            /**
+             * @description The site's own data on a new conversation (an existing one keeps its own): a JSON object,
+             *     at most 50 keys and 4 KiB.
+             */
+            metadata?: Record<string, never> | null;
             otherParticipantId: string;
             /** @description Must be the API key's resource if given. */
             resourceId?: string | null;
@@ -603,6 +609,8 @@ export interface components {
             category?: string | null;
             /** @description Becomes the ticket's first message. */
             initialMessage?: string | null;
+            /** @description The site's own data on the ticket: a JSON object, at most 50 keys and 4 KiB. */
+            metadata?: Record<string, never> | null;
             priority?: null | components["schemas"]["Priority"];
             /** @description Must be the API key's resource if given. */
             resourceId?: string | null;
@@ -620,6 +628,8 @@ export interface components {
         };
         EditMessage: {
             content: components["schemas"]["ContentInput"];
+            /** @description Replaces the message's metadata if given. */
+            metadata?: Record<string, never> | null;
             /** @description Must be the API key's resource if given. */
             resourceId?: string | null;
         };
@@ -653,6 +663,8 @@ export interface components {
                     isRead: boolean;
                     /** @description Support tickets only: whether the sender answered for the staff. */
                     isStaff?: boolean | null;
+                    /** @description The site's own data (`{}` if none; emptied with the text when the message is deleted). */
+                    metadata: components["schemas"]["Metadata"];
                     senderId: string;
                     /**
                      * Format: int64
@@ -682,6 +694,8 @@ export interface components {
                 isRead: boolean;
                 /** @description Support tickets only: whether the sender answered for the staff. */
                 isStaff?: boolean | null;
+                /** @description The site's own data (`{}` if none; emptied with the text when the message is deleted). */
+                metadata: components["schemas"]["Metadata"];
                 senderId: string;
                 /**
                  * Format: int64
@@ -744,6 +758,8 @@ export interface components {
                 lastSeq: number;
                 /** Format: int64 */
                 messageCount: number;
+                /** @description The site's own data (`{}` if none). */
+                metadata: components["schemas"]["Metadata"];
                 participantOne: string;
                 participantTwo: string;
                 status: components["schemas"]["ChatStatus"];
@@ -796,6 +812,8 @@ export interface components {
                     lastSeq: number;
                     /** Format: int64 */
                     messageCount: number;
+                    /** @description The site's own data (`{}` if none). */
+                    metadata: components["schemas"]["Metadata"];
                     participantOne: string;
                     participantTwo: string;
                     status: components["schemas"]["ChatStatus"];
@@ -844,6 +862,8 @@ export interface components {
                     lastSeq: number;
                     /** Format: int64 */
                     messageCount: number;
+                    /** @description The site's own data (`{}` if none). */
+                    metadata: components["schemas"]["Metadata"];
                     priority: components["schemas"]["Priority"];
                     status: components["schemas"]["TicketStatus"];
                     subject: string;
@@ -1026,6 +1046,8 @@ export interface components {
                 lastSeq: number;
                 /** Format: int64 */
                 messageCount: number;
+                /** @description The site's own data (`{}` if none). */
+                metadata: components["schemas"]["Metadata"];
                 priority: components["schemas"]["Priority"];
                 status: components["schemas"]["TicketStatus"];
                 subject: string;
@@ -1171,6 +1193,8 @@ export interface components {
             isRead: boolean;
             /** @description Support tickets only: whether the sender answered for the staff. */
             isStaff?: boolean | null;
+            /** @description The site's own data (`{}` if none; emptied with the text when the message is deleted). */
+            metadata: components["schemas"]["Metadata"];
             senderId: string;
             /**
              * Format: int64
@@ -1178,6 +1202,8 @@ export interface components {
              */
             seq: number;
         };
+        /** @description A `metadata` object within its limits; `{}` when none was set. */
+        Metadata: Record<string, never>;
         /** @description Everything the caller has not read: one request to resynchronise a client's badges. */
         MyUnread: {
             /**
@@ -1223,6 +1249,8 @@ export interface components {
             lastSeq: number;
             /** Format: int64 */
             messageCount: number;
+            /** @description The site's own data (`{}` if none). */
+            metadata: components["schemas"]["Metadata"];
             participantOne: string;
             participantTwo: string;
             status: components["schemas"]["ChatStatus"];
@@ -1329,6 +1357,8 @@ export interface components {
             /** @description Makes retries safe: a second send with the same id returns the first message (200). */
             clientMessageId?: string | null;
             content: components["schemas"]["ContentInput"];
+            /** @description The site's own data on the message: a JSON object, at most 50 keys and 4 KiB. */
+            metadata?: Record<string, never> | null;
             /** @description Must be the API key's resource if given. */
             resourceId?: string | null;
         };
@@ -1411,6 +1441,8 @@ export interface components {
             lastSeq: number;
             /** Format: int64 */
             messageCount: number;
+            /** @description The site's own data (`{}` if none). */
+            metadata: components["schemas"]["Metadata"];
             priority: components["schemas"]["Priority"];
             status: components["schemas"]["TicketStatus"];
             subject: string;
@@ -1449,11 +1481,19 @@ export interface components {
             /** Format: int64 */
             unreadCount: number;
         };
+        UpdateConversation: {
+            /** @description Replaces the conversation's metadata: a JSON object, at most 50 keys and 4 KiB. */
+            metadata: Record<string, never>;
+            /** @description Must be the API key's resource if given. */
+            resourceId?: string | null;
+        };
         /** @description Fields to change; absent fields stay. `category` and `assigneeId` take `null` to clear. */
         UpdateTicket: {
             /** @description An elevated user of the resource, or `null` to unassign. */
             assigneeId?: string | null;
             category?: string | null;
+            /** @description Replaces the ticket's metadata (staff and above): a JSON object, at most 50 keys and 4 KiB. */
+            metadata?: Record<string, never> | null;
             priority?: null | components["schemas"]["Priority"];
             /** @description Must be the API key's resource if given. */
             resourceId?: string | null;
@@ -1888,6 +1928,46 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    update_conversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateConversation"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    "x-ratelimit-limit": components["headers"]["RateLimitLimit"];
+                    "x-ratelimit-remaining": components["headers"]["RateLimitRemaining"];
+                    "x-ratelimit-reset": components["headers"]["RateLimitReset"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_P2pConversationView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
             414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["HeadersTooLarge"];
