@@ -6,9 +6,11 @@ import type * as T from './types.js';
 
 export type ChatCloudOptions = TransportOptions;
 
-/** Options of a send: `clientMessageId` makes a retried send store the message once. */
+/** Options of a send: `clientMessageId` makes a retried send store the message once;
+ * `metadata` is the site's own data on the message (a JSON object, at most 50 keys and 4 KiB). */
 export interface SendOptions {
   clientMessageId?: string;
+  metadata?: T.Metadata;
   signal?: AbortSignal;
 }
 
@@ -28,7 +30,11 @@ export class MessageRoutes {
     return this.http.request({
       method: 'POST',
       path: `${this.base}/${seg(conversationId)}/messages`,
-      body: { content: { text }, clientMessageId: options.clientMessageId },
+      body: {
+        content: { text },
+        clientMessageId: options.clientMessageId,
+        metadata: options.metadata,
+      },
       auth: USER,
       signal: options.signal,
     });
@@ -68,12 +74,23 @@ export class P2pRoutes extends MessageRoutes {
     super(transport, '/p2p/conversations');
   }
 
-  /** Opens (201) or finds (200) the conversation with another user. */
-  open(otherParticipantId: string): Promise<T.P2pConversation> {
+  /** Opens (201) or finds (200) the conversation with another user; `metadata` is a new
+   * conversation's (an existing one keeps its own). */
+  open(otherParticipantId: string, metadata?: T.Metadata): Promise<T.P2pConversation> {
     return this.transport.request({
       method: 'POST',
       path: '/p2p/conversations',
-      body: { otherParticipantId },
+      body: { otherParticipantId, metadata },
+      auth: USER,
+    });
+  }
+
+  /** Replaces the conversation's metadata. */
+  update(conversationId: string, body: T.UpdateConversationBody): Promise<T.P2pConversation> {
+    return this.transport.request({
+      method: 'PATCH',
+      path: `/p2p/conversations/${seg(conversationId)}`,
+      body,
       auth: USER,
     });
   }
@@ -90,11 +107,17 @@ export class P2pRoutes extends MessageRoutes {
     });
   }
 
-  edit(conversationId: string, messageId: string, text: string): Promise<T.Message> {
+  /** Replaces a message's text, and its metadata if given. */
+  edit(
+    conversationId: string,
+    messageId: string,
+    text: string,
+    metadata?: T.Metadata,
+  ): Promise<T.Message> {
     return this.transport.request({
       method: 'PATCH',
       path: `/p2p/conversations/${seg(conversationId)}/messages/${seg(messageId)}`,
-      body: { content: { text } },
+      body: { content: { text }, metadata },
       auth: USER,
     });
   }

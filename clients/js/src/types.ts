@@ -43,6 +43,9 @@ export type UpdateUserBody = BodyOf<'/api/v1/users/{id}', 'patch'>;
 export type CreateResourceBody = BodyOf<'/api/v1/resources', 'post'>;
 export type OpenTicketBody = BodyOf<'/api/v1/support/conversations', 'post'>;
 export type UpdateTicketBody = BodyOf<'/api/v1/support/conversations/{id}', 'patch'>;
+export type UpdateConversationBody = BodyOf<'/api/v1/p2p/conversations/{id}', 'patch'>;
+/** The site's own data on an object: a JSON object, at most 50 keys and 4 KiB serialized. */
+export type Metadata = Record<string, unknown>;
 export type MarkReadBody = NonNullable<BodyOf<'/api/v1/p2p/conversations/{id}/mark-as-read', 'post'>>;
 
 export type HistoryQuery = QueryOf<'/api/v1/p2p/conversations/{id}/messages', 'get'>;

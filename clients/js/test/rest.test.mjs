@@ -67,8 +67,14 @@ test('P2P conversations and messages, every route', async () => {
   assert.deepEqual([read.lastReadSeq, read.unreadCount], [1, 1]);
   assert.equal((await asBob.p2p.markAsRead(conversation.id)).unreadCount, 0);
 
-  const edited = await asAlice.p2p.edit(conversation.id, second.id, 'how are you doing?');
+  const edited = await asAlice.p2p.edit(conversation.id, second.id, 'how are you doing?', {
+    mood: 'curious',
+  });
   assert.equal(edited.content.text, 'how are you doing?');
+  assert.deepEqual(edited.metadata, { mood: 'curious' });
+  const tagged = await asBob.p2p.update(conversation.id, { metadata: { topic: 'greetings' } });
+  assert.deepEqual(tagged.metadata, { topic: 'greetings' });
+  assert.deepEqual((await asAlice.p2p.get(conversation.id)).metadata, { topic: 'greetings' });
   assert.ok(edited.editedAt);
   const deleted = await asAlice.p2p.delete(conversation.id, first.id);
   assert.ok(deleted.deletedAt);
