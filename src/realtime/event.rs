@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 use crate::domain::conversation::{Conversation, Kind, Status};
 use crate::domain::message::Message;
 use crate::domain::time;
+use crate::domain::user::UserProfile;
 
 /// A server-to-client WebSocket frame: `{"type": "...", "data": ...}` (contract §7). Events are
 /// hints: the history endpoints stay the truth, and a client that missed one catches up with
@@ -33,6 +34,9 @@ pub enum Event {
     Typing(Typing),
     #[serde(rename = "presence")]
     Presence(Presence),
+    /// A user's public profile (username, display name, avatar) changed.
+    #[serde(rename = "user.updated")]
+    UserUpdated(UserProfile),
 }
 
 /// What changed about a conversation; clients fetch the full view if they need it (it differs

@@ -35,6 +35,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "user_keys",
         include_str!("../../migrations/0007_user_keys.sql"),
     ),
+    (
+        8,
+        "user_identity",
+        include_str!("../../migrations/0008_user_identity.sql"),
+    ),
 ];
 
 /// Applies every migration the database has not seen yet.

@@ -29,7 +29,7 @@ pub use messages::{HistoryFrom, NewMessage, Sent};
 pub use resources::NewResource;
 pub use stats::Stats;
 pub use tickets::{NewTicket, TicketFilter, TicketUpdate};
-pub use users::{NewUser, UserPatch};
+pub use users::{Changed, NewUser, Upserted, UserChanges};
 
 use self::cache::Cache;
 use self::db::{params, Db, DbExt};
