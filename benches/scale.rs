@@ -69,6 +69,7 @@ async fn main() -> anyhow::Result<()> {
             resource_id: "bench.com".into(),
             token_issuance: Default::default(),
             allowed_origins: vec![],
+            self_profile_edit: true,
         },
     )
     .await?;

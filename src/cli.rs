@@ -78,6 +78,18 @@ enum ResourceCommand {
         /// A browser origin allowed to call the API (repeatable; `*` for any).
         #[arg(long = "allowed-origin")]
         allowed_origins: Vec<String>,
+        /// Keep users from editing their own display name and avatar (`PATCH /users/me`).
+        #[arg(long)]
+        no_self_profile_edit: bool,
+        #[command(flatten)]
+        database: DatabaseConfig,
+    },
+    /// Change a setting of a resource and print the resource as JSON.
+    Set {
+        resource_id: String,
+        /// Whether users may edit their own display name and avatar (`PATCH /users/me`).
+        #[arg(long, action = clap::ArgAction::Set, value_name = "true|false")]
+        self_profile_edit: bool,
         #[command(flatten)]
         database: DatabaseConfig,
     },
@@ -109,6 +121,7 @@ impl ResourceCommand {
                 resource_id,
                 open,
                 allowed_origins,
+                no_self_profile_edit,
                 database,
             } => {
                 let token_issuance = if open {
@@ -120,10 +133,29 @@ impl ResourceCommand {
                     resource_id,
                     token_issuance,
                     allowed_origins,
+                    self_profile_edit: !no_self_profile_edit,
                 };
                 serde_json::to_value(
                     tenants::create_resource(&connect(&database).await?, request).await?,
                 )?
+            }
+            ResourceCommand::Set {
+                resource_id,
+                self_profile_edit,
+                database,
+            } => {
+                let store = connect(&database).await?;
+                if !store
+                    .set_self_profile_edit(&resource_id, self_profile_edit)
+                    .await?
+                {
+                    return Err(AppError::NotFound("resource").into());
+                }
+                let (resource, _) = store
+                    .find_resource(&resource_id)
+                    .await?
+                    .ok_or(AppError::NotFound("resource"))?;
+                serde_json::to_value(resource)?
             }
             ResourceCommand::List { database } => {
                 serde_json::to_value(connect(&database).await?.list_resources().await?)?

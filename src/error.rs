@@ -313,6 +313,10 @@ impl From<DomainError> for AppError {
                 },
             },
             DomainError::Forbidden(message) => AppError::forbidden(message),
+            DomainError::SecretRequired(message) => AppError::Forbidden {
+                message,
+                code: ErrorCode::SecretRequired,
+            },
             DomainError::NotFound(what) => AppError::NotFound(what),
             DomainError::Conflict(message) => AppError::Conflict(message),
             DomainError::Unavailable(Unavailable::Overloaded) => AppError::Overloaded,

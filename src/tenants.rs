@@ -22,6 +22,15 @@ pub struct CreateResource {
     /// Browser origins that may call the API with this resource's key; `*` for any.
     #[serde(default)]
     pub allowed_origins: Vec<String>,
+    /// Whether users may edit their own display name and avatar with `PATCH /users/me`
+    /// (default `true`).
+    #[serde(default = "yes")]
+    #[schema(default = true)]
+    pub self_profile_edit: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// A new resource with its key and secret, shown this once.
@@ -33,6 +42,7 @@ pub struct ProvisionedResource {
     pub api_secret: String,
     pub token_issuance: TokenIssuance,
     pub allowed_origins: Vec<String>,
+    pub self_profile_edit: bool,
     #[serde(serialize_with = "time::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: i64,
@@ -59,6 +69,7 @@ pub async fn create_resource(
             secret_hash: keys.secret_hash,
             token_issuance: request.token_issuance,
             allowed_origins: request.allowed_origins,
+            self_profile_edit: request.self_profile_edit,
             created_at: now_ms(),
         })
         .await?;
@@ -68,6 +79,7 @@ pub async fn create_resource(
         api_secret: keys.api_secret,
         token_issuance: resource.token_issuance,
         allowed_origins: resource.allowed_origins,
+        self_profile_edit: resource.self_profile_edit,
         created_at: resource.created_at,
     })
 }
@@ -111,6 +123,7 @@ pub async fn create_demo_resource(store: &Store) -> Result<Option<ProvisionedRes
         resource_id: DEMO_RESOURCE.into(),
         token_issuance: TokenIssuance::Open,
         allowed_origins: vec!["*".into()],
+        self_profile_edit: true,
     };
     match create_resource(store, request).await {
         Ok(created) => Ok(Some(created)),

@@ -37,6 +37,9 @@ pub enum Error {
     /// The caller may not do this.
     #[error("{0}")]
     Forbidden(Cow<'static, str>),
+    /// Only the site's server (its secret) or an admin may do this.
+    #[error("{0}")]
+    SecretRequired(Cow<'static, str>),
     /// Unknown, in another resource, or not visible to the caller.
     #[error("{0} not found")]
     NotFound(&'static str),
@@ -69,11 +72,16 @@ impl Error {
         Error::Forbidden(message.into())
     }
 
+    pub fn internal(error: impl Into<anyhow::Error>) -> Self {
+        Error::Internal(error.into())
+    }
+
     /// A short stable name of the case, for metrics labels.
     pub fn label(&self) -> &'static str {
         match self {
             Error::Invalid { .. } => "invalid",
             Error::Forbidden(_) => "forbidden",
+            Error::SecretRequired(_) => "secret_required",
             Error::NotFound(_) => "not_found",
             Error::Conflict(_) => "conflict",
             Error::Unavailable(Unavailable::Overloaded) => "overloaded",

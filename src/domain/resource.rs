@@ -41,6 +41,8 @@ pub struct Resource {
     pub resource_id: String,
     pub token_issuance: TokenIssuance,
     pub allowed_origins: Vec<String>,
+    /// Whether users may change their own display name and avatar (`PATCH /users/me`).
+    pub self_profile_edit: bool,
     #[serde(serialize_with = "time::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: i64,
@@ -130,6 +132,7 @@ mod tests {
             resource_id: "x".into(),
             token_issuance: TokenIssuance::Open,
             allowed_origins: vec!["*".into()],
+            self_profile_edit: true,
             created_at: 0,
         };
         assert!(resource.allows_origin("https://anything.example"));

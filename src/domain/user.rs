@@ -1,6 +1,7 @@
 //! Users of a resource and the validation of what a site may send about them.
 
 use serde::Serialize;
+use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
 use super::role::{Permissions, Role};
@@ -17,6 +18,19 @@ pub struct User {
     pub email: String,
     pub role: Role,
     pub permissions: Permissions,
+    /// The site's own id for this user (unique in the resource), or `null`.
+    #[schema(pattern = "^[A-Za-z0-9_.@:-]{1,128}$")]
+    pub external_id: Option<String>,
+    /// The name to show, or `null` (then show `username`).
+    #[schema(min_length = 1, max_length = 100)]
+    pub display_name: Option<String>,
+    /// An `https` image URL, or `null`.
+    #[schema(max_length = 2048, format = "uri")]
+    pub avatar_url: Option<String>,
+    /// The site's own data about the user (at most 50 keys, 4 KiB serialized); `{}` if none.
+    /// Seen by the user, elevated roles and the site's server, never by other plain users.
+    #[schema(value_type = Object)]
+    pub metadata: Map<String, Value>,
     #[serde(serialize_with = "time::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: i64,
@@ -25,6 +39,32 @@ pub struct User {
     pub updated_at: i64,
     #[serde(skip)]
     pub token_version: i64,
+}
+
+impl User {
+    /// What anyone of the resource may see to render this user.
+    pub fn profile(&self) -> UserProfile {
+        UserProfile {
+            id: self.id.clone(),
+            username: self.username.clone(),
+            display_name: self.display_name.clone(),
+            avatar_url: self.avatar_url.clone(),
+        }
+    }
+}
+
+/// The fields a client needs to render a user (name and avatar), visible to every user of the
+/// resource: `GET /users?ids=...` and the `user.updated` event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct UserProfile {
+    pub id: String,
+    #[schema(pattern = "^[A-Za-z0-9_.-]{3,50}$")]
+    pub username: String,
+    #[schema(min_length = 1, max_length = 100)]
+    pub display_name: Option<String>,
+    #[schema(max_length = 2048, format = "uri")]
+    pub avatar_url: Option<String>,
 }
 
 /// What other users of the resource see of a user: no email, no permissions. No other field, so
@@ -36,6 +76,10 @@ pub struct PublicUser {
     pub resource_id: String,
     pub username: String,
     pub role: Role,
+    #[schema(min_length = 1, max_length = 100)]
+    pub display_name: Option<String>,
+    #[schema(max_length = 2048, format = "uri")]
+    pub avatar_url: Option<String>,
     #[serde(serialize_with = "time::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: i64,
@@ -48,9 +92,104 @@ impl From<User> for PublicUser {
             resource_id: user.resource_id,
             username: user.username,
             role: user.role,
+            display_name: user.display_name,
+            avatar_url: user.avatar_url,
             created_at: user.created_at,
         }
     }
+}
+
+/// How a route names a user: by ChatCloud's id, or as `ext:<externalId>` by the site's own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UserRef<'a> {
+    Id(&'a str),
+    External(&'a str),
+}
+
+impl<'a> UserRef<'a> {
+    pub fn parse(text: &'a str) -> UserRef<'a> {
+        match text.strip_prefix("ext:") {
+            Some(external) => UserRef::External(external),
+            None => UserRef::Id(text),
+        }
+    }
+}
+
+/// The longest `avatarUrl` accepted.
+pub const AVATAR_URL_MAX: usize = 2048;
+/// Most keys in a user's `metadata`, and its largest serialized size in bytes.
+pub const METADATA_MAX_KEYS: usize = 50;
+pub const METADATA_MAX_BYTES: usize = 4096;
+
+/// 1..=128 characters of ASCII letters, digits, `_`, `.`, `@`, `:` and `-` (no `,` or `/`, so
+/// that it fits a path segment and a comma-separated list).
+pub fn validate_external_id(external_id: &str) -> Result<(), Error> {
+    let valid_chars = external_id
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'@' | b':' | b'-'));
+    if (1..=128).contains(&external_id.len()) && valid_chars {
+        Ok(())
+    } else {
+        Err(Error::invalid_body(
+            "externalId must be 1 to 128 characters of letters, digits, '_', '.', '@', ':' or '-'",
+        ))
+    }
+}
+
+/// 1..=100 characters (Unicode scalar values), not blank, no control characters; stored as sent.
+pub fn validate_display_name(name: &str) -> Result<(), Error> {
+    let valid = !name.trim().is_empty()
+        && name.chars().count() <= 100
+        && !name.chars().any(|c| c.is_control() || is_bidi_control(c));
+    if valid {
+        Ok(())
+    } else {
+        Err(Error::invalid_body(
+            "displayName must be 1 to 100 characters, not blank, without control characters",
+        ))
+    }
+}
+
+/// An `https://host/...` URL of at most 2,048 characters, without spaces or control characters.
+pub fn validate_avatar_url(url: &str) -> Result<(), Error> {
+    let host = url
+        .strip_prefix("https://")
+        .map(|rest| rest.split(['/', '?', '#']).next().unwrap_or(""));
+    let valid = url.len() <= AVATAR_URL_MAX
+        && url.is_ascii()
+        && !url
+            .bytes()
+            .any(|b| b.is_ascii_whitespace() || b.is_ascii_control())
+        && host.is_some_and(|host| {
+            let host = host.rsplit_once('@').map_or(host, |(_, host)| host);
+            !host.is_empty()
+                && host.bytes().all(|b| {
+                    b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']')
+                })
+        });
+    if valid {
+        Ok(())
+    } else {
+        Err(Error::invalid_body(format!(
+            "avatarUrl must be an https URL (https://host/...) of at most {AVATAR_URL_MAX} characters"
+        )))
+    }
+}
+
+/// At most 50 keys and 4 KiB serialized (as stored: compact JSON).
+pub fn validate_metadata(metadata: &Map<String, Value>) -> Result<String, Error> {
+    if metadata.len() > METADATA_MAX_KEYS {
+        return Err(Error::invalid_body(format!(
+            "metadata may have at most {METADATA_MAX_KEYS} keys"
+        )));
+    }
+    let text = serde_json::to_string(metadata).map_err(Error::internal)?;
+    if text.len() > METADATA_MAX_BYTES {
+        return Err(Error::invalid_body(format!(
+            "metadata may be at most {METADATA_MAX_BYTES} bytes serialized"
+        )));
+    }
+    Ok(text)
 }
 
 /// 3..=50 characters of ASCII letters, digits, `_`, `.` and `-`.
@@ -113,6 +252,61 @@ mod tests {
         for bad in ["ab", "john doe", "jöhn", "", &"x".repeat(51), "a/b"] {
             assert!(validate_username(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn external_ids() {
+        for ok in ["42", "user@site.com", "a:b.c-d_e", &"x".repeat(128)] {
+            assert!(validate_external_id(ok).is_ok(), "{ok}");
+        }
+        for bad in ["", "a,b", "a/b", "a b", "é", &"x".repeat(129)] {
+            assert!(validate_external_id(bad).is_err(), "{bad}");
+        }
+        assert_eq!(UserRef::parse("ext:42"), UserRef::External("42"));
+        assert_eq!(UserRef::parse("abc"), UserRef::Id("abc"));
+    }
+
+    #[test]
+    fn display_names_and_avatars() {
+        for ok in ["Ana", "Łukasz Żółw", &"é".repeat(100)] {
+            assert!(validate_display_name(ok).is_ok(), "{ok}");
+        }
+        for bad in ["", "   ", "a\nb", "a\u{202E}b", &"é".repeat(101)] {
+            assert!(validate_display_name(bad).is_err(), "{bad}");
+        }
+        for ok in [
+            "https://cdn.site.com/a.png",
+            "https://site.com",
+            "https://site.com:8443/a?b=c#d",
+        ] {
+            assert!(validate_avatar_url(ok).is_ok(), "{ok}");
+        }
+        let long = format!("https://site.com/{}", "a".repeat(AVATAR_URL_MAX));
+        for bad in [
+            "http://site.com/a.png",
+            "https://",
+            "https:///a.png",
+            "javascript:alert(1)",
+            "https://site.com/a b.png",
+            "https://sité.com/",
+            long.as_str(),
+        ] {
+            assert!(validate_avatar_url(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn metadata_limits() {
+        let mut metadata = Map::new();
+        for i in 0..METADATA_MAX_KEYS {
+            metadata.insert(format!("k{i}"), Value::from(i));
+        }
+        assert!(validate_metadata(&metadata).is_ok());
+        metadata.insert("one_more".into(), Value::Null);
+        assert!(validate_metadata(&metadata).is_err());
+        let mut big = Map::new();
+        big.insert("a".into(), Value::from("x".repeat(METADATA_MAX_BYTES)));
+        assert!(validate_metadata(&big).is_err());
     }
 
     #[test]

@@ -55,6 +55,9 @@ impl Modify for SecuritySchemes {
 
 /// A ChatCloud id: 24 lowercase hex characters.
 const ID_PATTERN: &str = "^[0-9a-f]{24}$";
+/// A user named in a path: ChatCloud's id, or the site's own as `ext:<externalId>`.
+const USER_REF_PATTERN: &str = "^([0-9a-f]{24}|ext:[A-Za-z0-9_.@:-]{1,128})$";
+const EXTERNAL_ID_PATTERN: &str = "^[A-Za-z0-9_.@:-]{1,128}$";
 
 /// The shared error responses: (status, component name, description).
 const ERRORS: [(&str, &str, &str); 11] = [
@@ -162,7 +165,7 @@ fn complete_operation(path: &str, operation: &mut Map<String, Value>) {
         for parameter in parameters.iter_mut() {
             has_params = true;
             has_path_params |= parameter["in"] == "path";
-            constrain_parameter(parameter);
+            constrain_parameter(path, parameter);
         }
     }
     let secured = operation
@@ -234,9 +237,12 @@ fn success_description(status: &str) -> &'static str {
 
 /// Bounds and patterns of the parameters, by name (the same names mean the same thing on every
 /// route; the server checks them all alike).
-fn constrain_parameter(parameter: &mut Value) {
+fn constrain_parameter(path: &str, parameter: &mut Value) {
     let name = parameter["name"].as_str().unwrap_or_default().to_owned();
     let in_path = parameter["in"] == "path";
+    // A user in a path is an id or `ext:<externalId>`.
+    let user_path =
+        path.starts_with("/api/v1/users/") || path.starts_with("/api/v1/admin-panel/users/");
     let Some(schema) = parameter.get_mut("schema").and_then(Value::as_object_mut) else {
         return;
     };
@@ -249,6 +255,8 @@ fn constrain_parameter(parameter: &mut Value) {
     // A path id that is not an id is answered 404; a query filter (`userId`, `assigneeId`,
     // `category`) that matches nothing simply finds nothing, so it gets no pattern.
     let constraints = match name.as_str() {
+        "id" | "userId" if in_path && user_path => json!({"pattern": USER_REF_PATTERN}),
+        "externalId" if in_path => json!({"pattern": EXTERNAL_ID_PATTERN}),
         "id" | "messageId" | "userId" if in_path => json!({"pattern": ID_PATTERN}),
         "before" | "after" => json!({"pattern": ID_PATTERN}),
         "resourceId" => json!({"pattern": "^[A-Za-z0-9._:-]{1,100}$"}),

@@ -8,6 +8,7 @@ use crate::domain::message::Message;
 use crate::domain::policy;
 use crate::domain::role::Role;
 use crate::domain::time;
+use crate::domain::user::UserProfile;
 
 /// A server-to-client WebSocket frame: `{"type": "...", "data": ...}` (contract §7). Events are
 /// hints: the history endpoints stay the truth, and a client that missed one catches up with
@@ -35,6 +36,9 @@ pub enum Event {
     Typing(Typing),
     #[serde(rename = "presence")]
     Presence(Presence),
+    /// A user's public profile (username, display name, avatar) changed.
+    #[serde(rename = "user.updated")]
+    UserUpdated(UserProfile),
 }
 
 /// What changed about a conversation; clients fetch the full view if they need it (it differs

@@ -46,6 +46,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/0007_user_keys.sql"),
     ),
     (
+        8,
+        "user_identity",
+        include_str!("../../migrations/0008_user_identity.sql"),
+    ),
+    (
         9,
         "object_metadata",
         include_str!("../../migrations/0009_object_metadata.sql"),

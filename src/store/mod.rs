@@ -31,7 +31,7 @@ pub use resources::NewResource;
 pub use sql::prepare_all_statements;
 pub use stats::Stats;
 pub use tickets::{NewTicket, TicketFilter, TicketUpdate};
-pub use users::{NewUser, UserPatch};
+pub use users::{Changed, NewUser, Upserted, UserChanges};
 
 use self::cache::Cache;
 use self::db::{params, Db, DbExt};

@@ -14,6 +14,7 @@ pub struct NewResource {
     pub secret_hash: String,
     pub token_issuance: TokenIssuance,
     pub allowed_origins: Vec<String>,
+    pub self_profile_edit: bool,
     pub created_at: i64,
 }
 
@@ -28,10 +29,12 @@ impl FromRow for ResourceRow {
         let origins = row.text()?;
         let allowed_origins = serde_json::from_str(&origins)
             .map_err(|error| DbError::Decode(format!("allowed_origins: {error}")))?;
+        let self_profile_edit = row.flag()?;
         let resource = Resource {
             resource_id,
             token_issuance,
             allowed_origins,
+            self_profile_edit,
             created_at: row.int()?,
         };
         Ok(ResourceRow(resource, secret_hash))
@@ -42,7 +45,8 @@ impl FromRow for ResourceRow {
 macro_rules! select_resource {
     ($tail:literal) => {
         concat!(
-            "select id, secret_hash, token_issuance, allowed_origins, created_at from resources ",
+            "select id, secret_hash, token_issuance, allowed_origins, self_profile_edit, created_at
+             from resources ",
             $tail
         )
     };
@@ -51,9 +55,10 @@ macro_rules! select_resource {
 statements! {
     INSERT_RESOURCE = both(
         "insert into resources (id, api_key_hash, secret_hash, token_issuance,
-             allowed_origins, created_at)
-         values ($1, $2, $3, $4, $5, $6) on conflict (id) do nothing"
+             allowed_origins, self_profile_edit, created_at)
+         values ($1, $2, $3, $4, $5, $6, $7) on conflict (id) do nothing"
     );
+    SET_SELF_PROFILE_EDIT = both("update resources set self_profile_edit = $2 where id = $1");
     INSERT_ORIGIN = both(
         "insert into resource_origins (origin, resource_id) values ($1, $2)
          on conflict do nothing"
@@ -84,6 +89,7 @@ impl Store {
                         &new.secret_hash,
                         new.token_issuance.as_str(),
                         &origins_json,
+                        new.self_profile_edit,
                         new.created_at
                     ],
                 )?;
@@ -104,6 +110,7 @@ impl Store {
                     resource_id: new.resource_id,
                     token_issuance: new.token_issuance,
                     allowed_origins: new.allowed_origins,
+                    self_profile_edit: new.self_profile_edit,
                     created_at: new.created_at,
                 })
             })
@@ -160,6 +167,24 @@ impl Store {
         self.engine
             .write(move |tx| {
                 let updated = tx.db.execute(ROTATE_KEYS, params![&id, &key, &secret])?;
+                tx.stale(Stale::Resource { resource_id: id });
+                Ok(updated == 1)
+            })
+            .await
+    }
+
+    /// Turns users' editing of their own profile on or off; `false` if there is no such resource.
+    pub async fn set_self_profile_edit(
+        &self,
+        resource_id: &str,
+        allowed: bool,
+    ) -> Result<bool, Error> {
+        let id = resource_id.to_owned();
+        self.engine
+            .write(move |tx| {
+                let updated = tx
+                    .db
+                    .execute(SET_SELF_PROFILE_EDIT, params![&id, allowed])?;
                 tx.stale(Stale::Resource { resource_id: id });
                 Ok(updated == 1)
             })

@@ -1,6 +1,9 @@
-//! Users: insert, look up, change role and permissions, revoke tokens.
+//! Users: insert, upsert by the site's own id, look up, change role, permissions and profile,
+//! revoke tokens.
 
-use super::db::{params, DbError, DbExt, FromRow, Row};
+use serde_json::{Map, Value};
+
+use super::db::{params, Db, DbError, DbExt, FromRow, Row};
 use super::engine::Stale;
 use super::sql::statements;
 use super::stats::StatsDelta;
@@ -8,7 +11,7 @@ use super::Store;
 use crate::domain::error::Error;
 use crate::domain::page::PageRequest;
 use crate::domain::role::{Permissions, Role};
-use crate::domain::user::User;
+use crate::domain::user::{User, UserRef};
 
 /// A user to insert (validated by the caller).
 pub struct NewUser {
@@ -18,12 +21,38 @@ pub struct NewUser {
     pub email: String,
     pub role: Role,
     pub permissions: Permissions,
+    pub external_id: Option<String>,
+    pub display_name: Option<String>,
+    pub avatar_url: Option<String>,
+    /// Validated and serialized; `None` is `{}`.
+    pub metadata: Option<String>,
 }
 
-/// A change of role and/or permissions (already merged and authorised).
-pub struct UserPatch {
-    pub role: Role,
-    pub permissions: Permissions,
+/// Changes to a user (validated and authorised): `None` leaves a field as it is, `Some(None)`
+/// clears it.
+#[derive(Default)]
+pub struct UserChanges {
+    /// The new role and the permissions that go with it (already merged).
+    pub role: Option<(Role, Permissions)>,
+    pub username: Option<String>,
+    pub email: Option<String>,
+    pub external_id: Option<Option<String>>,
+    pub display_name: Option<Option<String>>,
+    pub avatar_url: Option<Option<String>>,
+    /// Serialized JSON object.
+    pub metadata: Option<Option<String>>,
+}
+
+/// A user as it was before a change, and after it.
+pub struct Changed {
+    pub before: User,
+    pub after: User,
+}
+
+/// What an upsert by external id did: `before` is `None` when it created the user.
+pub struct Upserted {
+    pub user: User,
+    pub before: Option<User>,
 }
 
 impl FromRow for User {
@@ -44,6 +73,14 @@ impl FromRow for User {
             token_version: row.int()?,
             created_at: row.int()?,
             updated_at: row.int()?,
+            external_id: row.opt_text()?,
+            display_name: row.opt_text()?,
+            avatar_url: row.opt_text()?,
+            metadata: match row.opt_text()? {
+                Some(text) => serde_json::from_str(&text)
+                    .map_err(|error| DbError::Decode(format!("metadata: {error}")))?,
+                None => Map::new(),
+            },
         })
     }
 }
@@ -53,7 +90,7 @@ macro_rules! user_columns {
     () => {
         "id, resource_id, username, email, role, can_send_message, can_receive_message,
          can_delete_message, can_edit_message, can_archive_conversation, token_version,
-         created_at, updated_at"
+         created_at, updated_at, external_id, display_name, avatar_url, metadata"
     };
 }
 
@@ -73,21 +110,45 @@ macro_rules! user_filter {
 }
 
 statements! {
-    /// The username of a user of the resource with the username key or the email key, if any.
+    /// Another user of the resource (not $5) with the username key $2, the email key $3 or the
+    /// external id $4, if any.
     TAKEN = both(
-        "select username from users
+        "select username_key, email_key from users
          where resource_id = $1
-           and (username_key = $2 or email_key = $3)
+           and (username_key = $2 or email_key = $3 or external_id = $4)
+           and (cast($5 as text) is null or id <> $5)
          limit 1"
     );
     INSERT_USER = both(
         "insert into users (id, resource_id, username, email, username_key, email_key,
              role, can_send_message, can_receive_message, can_delete_message,
              can_edit_message, can_archive_conversation, token_version, created_at,
-             updated_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 0, $13, $13)"
+             updated_at, external_id, display_name, avatar_url, metadata)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 0, $13, $13, $14, $15, $16,
+             $17)"
+    );
+    /// Serialises upserts of one external id ($1: resource and external id) until the
+    /// transaction ends; SQLite's single writer already does, so its text does nothing.
+    LOCK_EXTERNAL_ID = per_dialect(
+        "select $1 where 0",
+        "select pg_advisory_xact_lock(hashtext($1))"
     );
     FIND_USER = both(select_user!("where id = $1 and resource_id = $2"));
+    FIND_USER_BY_EXTERNAL_ID = both(select_user!("where resource_id = $1 and external_id = $2"));
+    /// The users $1 has a P2P conversation with, each once.
+    CHAT_PARTNERS = both(
+        "select participant_two from conversations
+           where participant_one = $1 and resource_id = $2 and kind = 'p2p'
+         union
+         select participant_one from conversations
+           where participant_two = $1 and resource_id = $2 and kind = 'p2p'"
+    );
+    /// One ticket $1 opened, if any.
+    SOME_TICKET_OF = both(
+        "select id from conversations
+         where participant_one = $1 and resource_id = $2 and kind = 'support'
+         limit 1"
+    );
     /// A page of `user_filter!` ($4 limit, $5 offset), newest first.
     LIST_USERS = both(concat!(
         select_user!(""),
@@ -96,9 +157,11 @@ statements! {
     ));
     COUNT_USERS = both(concat!("select count(*) from users ", user_filter!()));
     UPDATE_USER = both(concat!(
-        "update users set role = $3, can_send_message = $4,
-             can_receive_message = $5, can_delete_message = $6,
-             can_edit_message = $7, can_archive_conversation = $8, updated_at = $9
+        "update users set role = $3, can_send_message = $4, can_receive_message = $5,
+             can_delete_message = $6, can_edit_message = $7, can_archive_conversation = $8,
+             username = $9, email = $10, username_key = $11, email_key = $12,
+             external_id = $13, display_name = $14, avatar_url = $15, metadata = $16,
+             updated_at = $17
          where id = $1 and resource_id = $2
          returning ",
         user_columns!()
@@ -129,62 +192,76 @@ fn like_pattern(query: &str) -> String {
 }
 
 impl Store {
-    /// Inserts a user; 409 naming the field if the username or email is taken in the resource
-    /// (case-insensitively).
+    /// Inserts a user; 409 naming the field if the username, email or external id is taken in
+    /// the resource (username and email case-insensitively).
     pub async fn insert_user(&self, new: NewUser) -> Result<User, Error> {
-        let username_key = fold_case(&new.username);
-        let email_key = fold_case(&new.email);
         self.engine
             .write(move |tx| {
-                let taken: Option<String> = tx
-                    .db
-                    .optional(TAKEN, params![&new.resource_id, &username_key, &email_key])?;
-                if let Some(username) = taken {
-                    let field = if fold_case(&username) == username_key {
-                        "username"
-                    } else {
-                        "email"
-                    };
-                    return Err(Error::Conflict(
-                        format!("a user with this {field} already exists in this resource").into(),
-                    ));
-                }
                 let now = tx.now();
-                let p = new.permissions;
-                tx.db.execute(
-                    INSERT_USER,
-                    params![
-                        &new.id,
-                        &new.resource_id,
-                        &new.username,
-                        &new.email,
-                        &username_key,
-                        &email_key,
-                        new.role.as_str(),
-                        p.can_send_message,
-                        p.can_receive_message,
-                        p.can_delete_message,
-                        p.can_edit_message,
-                        p.can_archive_conversation,
-                        now
-                    ],
-                )?;
+                insert(tx.db, &new, now)?;
                 let delta = StatsDelta {
                     users: 1,
                     ..StatsDelta::default()
                 };
                 tx.count(&new.resource_id, &new.id, delta);
-                Ok(User {
-                    id: new.id,
-                    resource_id: new.resource_id,
-                    username: new.username,
-                    email: new.email,
-                    role: new.role,
-                    permissions: new.permissions,
-                    token_version: 0,
-                    created_at: now,
-                    updated_at: now,
-                })
+                Ok(new_user(new, now))
+            })
+            .await
+    }
+
+    /// Creates the user `external_id` of the resource from `new`, or, if there is one, applies
+    /// `changes` to it, in one transaction: concurrent upserts of one external id make one user.
+    /// `decide` sees the current user (`None`: it is about to be created), authorises, and
+    /// answers the role and permissions to give it.
+    pub async fn upsert_user(
+        &self,
+        new: NewUser,
+        mut changes: UserChanges,
+        decide: impl FnOnce(Option<&User>) -> Result<(Role, Permissions), Error> + Send + 'static,
+    ) -> Result<Upserted, Error> {
+        self.engine
+            .write(move |tx| {
+                let external_id = new.external_id.clone().unwrap_or_default();
+                // PostgreSQL's writers run concurrently: one upsert of an external id at a time.
+                let key = format!("{}\n{}", new.resource_id, external_id);
+                tx.db.execute(LOCK_EXTERNAL_ID, params![&key])?;
+                let current: Option<User> = tx.db.optional(
+                    FIND_USER_BY_EXTERNAL_ID,
+                    params![&new.resource_id, &external_id],
+                )?;
+                let (role, permissions) = decide(current.as_ref())?;
+                let now = tx.now();
+                match current {
+                    None => {
+                        let new = NewUser {
+                            role,
+                            permissions,
+                            ..new
+                        };
+                        insert(tx.db, &new, now)?;
+                        let delta = StatsDelta {
+                            users: 1,
+                            ..StatsDelta::default()
+                        };
+                        tx.count(&new.resource_id, &new.id, delta);
+                        Ok(Upserted {
+                            user: new_user(new, now),
+                            before: None,
+                        })
+                    }
+                    Some(current) => {
+                        changes.role = Some((role, permissions));
+                        let user = update(tx.db, &current, changes, now)?;
+                        tx.stale(Stale::User {
+                            resource_id: user.resource_id.clone(),
+                            user_id: user.id.clone(),
+                        });
+                        Ok(Upserted {
+                            user,
+                            before: Some(current),
+                        })
+                    }
+                }
             })
             .await
     }
@@ -202,6 +279,74 @@ impl Store {
             .await?;
         self.shared.cache.put_user(resource_id, id, user.clone());
         Ok(user)
+    }
+
+    /// The user named by `user` (an id, or `ext:<externalId>`) in `resource_id`.
+    pub async fn find_user_ref(
+        &self,
+        resource_id: &str,
+        user: UserRef<'_>,
+    ) -> Result<Option<User>, Error> {
+        match user {
+            UserRef::Id(id) => self.find_user(resource_id, id).await,
+            UserRef::External(external_id) => {
+                let (resource, external_id) = (resource_id.to_owned(), external_id.to_owned());
+                self.engine
+                    .read(move |db| {
+                        Ok(db
+                            .optional(FIND_USER_BY_EXTERNAL_ID, params![&resource, &external_id])?)
+                    })
+                    .await
+            }
+        }
+    }
+
+    /// The users named by `refs` (ids or `ext:<externalId>`) that exist in the resource, each
+    /// once, in the order asked; one read job however many.
+    pub async fn find_users(
+        &self,
+        resource_id: &str,
+        refs: Vec<String>,
+    ) -> Result<Vec<User>, Error> {
+        let resource = resource_id.to_owned();
+        self.engine
+            .read(move |db| {
+                let mut users: Vec<User> = Vec::with_capacity(refs.len());
+                for text in &refs {
+                    let found: Option<User> = match UserRef::parse(text) {
+                        UserRef::Id(id) => db.optional(FIND_USER, params![id, &resource])?,
+                        UserRef::External(external_id) => {
+                            db.optional(FIND_USER_BY_EXTERNAL_ID, params![&resource, external_id])?
+                        }
+                    };
+                    if let Some(user) = found {
+                        if !users.iter().any(|seen| seen.id == user.id) {
+                            users.push(user);
+                        }
+                    }
+                }
+                Ok(users)
+            })
+            .await
+    }
+
+    /// Who shares a conversation with `user_id`, to tell them of a profile change: their P2P
+    /// partners (each once), and whether they opened a ticket (then the resource's staff, who
+    /// see every ticket, share one with them).
+    pub async fn user_counterparts(
+        &self,
+        resource_id: &str,
+        user_id: &str,
+    ) -> Result<(Vec<String>, bool), Error> {
+        let (resource, user) = (resource_id.to_owned(), user_id.to_owned());
+        self.engine
+            .read(move |db| {
+                let partners = db.all(CHAT_PARTNERS, params![&user, &resource])?;
+                let ticket: Option<String> =
+                    db.optional(SOME_TICKET_OF, params![&user, &resource])?;
+                Ok((partners, ticket.is_some()))
+            })
+            .await
     }
 
     /// One page of the resource's users, newest first, optionally of one role and matching
@@ -234,37 +379,29 @@ impl Store {
             .await
     }
 
-    /// Sets role and permissions; `None` if the user is not in the resource.
+    /// Applies `changes` to the user; `None` if the user is not in the resource. 409 naming the
+    /// field if a new username, email or external id is another user's.
     pub async fn update_user(
         &self,
         resource_id: &str,
         id: &str,
-        patch: UserPatch,
-    ) -> Result<Option<User>, Error> {
+        changes: UserChanges,
+    ) -> Result<Option<Changed>, Error> {
         let (resource, user_id) = (resource_id.to_owned(), id.to_owned());
         self.engine
             .write(move |tx| {
+                let current: Option<User> =
+                    tx.db.optional(FIND_USER, params![&user_id, &resource])?;
+                let Some(before) = current else {
+                    return Ok(None);
+                };
                 let now = tx.now();
-                let p = patch.permissions;
-                let user = tx.db.optional(
-                    UPDATE_USER,
-                    params![
-                        &user_id,
-                        &resource,
-                        patch.role.as_str(),
-                        p.can_send_message,
-                        p.can_receive_message,
-                        p.can_delete_message,
-                        p.can_edit_message,
-                        p.can_archive_conversation,
-                        now
-                    ],
-                )?;
+                let after = update(tx.db, &before, changes, now)?;
                 tx.stale(Stale::User {
                     resource_id: resource,
                     user_id,
                 });
-                Ok(user)
+                Ok(Some(Changed { before, after }))
             })
             .await
     }
@@ -291,4 +428,147 @@ impl Store {
             })
             .await
     }
+}
+
+/// 409 naming the field if another user of the resource (not `except`) has this username, email
+/// or external id.
+fn check_taken(
+    db: &mut dyn Db,
+    resource_id: &str,
+    username_key: &str,
+    email_key: &str,
+    external_id: Option<&str>,
+    except: Option<&str>,
+) -> Result<(), Error> {
+    let taken: Option<(String, String)> = db.optional(
+        TAKEN,
+        params![resource_id, username_key, email_key, external_id, except],
+    )?;
+    let Some((username, email)) = taken else {
+        return Ok(());
+    };
+    let field = if username == username_key {
+        "username"
+    } else if email == email_key {
+        "email"
+    } else {
+        "externalId"
+    };
+    Err(Error::Conflict(
+        format!("a user with this {field} already exists in this resource").into(),
+    ))
+}
+
+fn insert(db: &mut dyn Db, new: &NewUser, now: i64) -> Result<(), Error> {
+    let username_key = fold_case(&new.username);
+    let email_key = fold_case(&new.email);
+    check_taken(
+        db,
+        &new.resource_id,
+        &username_key,
+        &email_key,
+        new.external_id.as_deref(),
+        None,
+    )?;
+    let p = new.permissions;
+    db.execute(
+        INSERT_USER,
+        params![
+            &new.id,
+            &new.resource_id,
+            &new.username,
+            &new.email,
+            &username_key,
+            &email_key,
+            new.role.as_str(),
+            p.can_send_message,
+            p.can_receive_message,
+            p.can_delete_message,
+            p.can_edit_message,
+            p.can_archive_conversation,
+            now,
+            new.external_id.as_deref(),
+            new.display_name.as_deref(),
+            new.avatar_url.as_deref(),
+            new.metadata.as_deref()
+        ],
+    )?;
+    Ok(())
+}
+
+/// The user `insert` stored.
+fn new_user(new: NewUser, now: i64) -> User {
+    let metadata = new
+        .metadata
+        .as_deref()
+        .and_then(|text| serde_json::from_str::<Map<String, Value>>(text).ok())
+        .unwrap_or_default();
+    User {
+        id: new.id,
+        resource_id: new.resource_id,
+        username: new.username,
+        email: new.email,
+        role: new.role,
+        permissions: new.permissions,
+        external_id: new.external_id,
+        display_name: new.display_name,
+        avatar_url: new.avatar_url,
+        metadata,
+        token_version: 0,
+        created_at: now,
+        updated_at: now,
+    }
+}
+
+/// Writes `changes` over `current` and returns the user as stored.
+fn update(db: &mut dyn Db, current: &User, changes: UserChanges, now: i64) -> Result<User, Error> {
+    let (role, p) = changes.role.unwrap_or((current.role, current.permissions));
+    let username = changes.username.unwrap_or_else(|| current.username.clone());
+    let email = changes.email.unwrap_or_else(|| current.email.clone());
+    let external_id = changes
+        .external_id
+        .unwrap_or_else(|| current.external_id.clone());
+    let display_name = changes
+        .display_name
+        .unwrap_or_else(|| current.display_name.clone());
+    let avatar_url = changes
+        .avatar_url
+        .unwrap_or_else(|| current.avatar_url.clone());
+    let metadata = match changes.metadata {
+        Some(metadata) => metadata,
+        None if current.metadata.is_empty() => None,
+        None => Some(serde_json::to_string(&current.metadata).map_err(Error::internal)?),
+    };
+    let (username_key, email_key) = (fold_case(&username), fold_case(&email));
+    check_taken(
+        db,
+        &current.resource_id,
+        &username_key,
+        &email_key,
+        external_id.as_deref(),
+        Some(&current.id),
+    )?;
+    let user = db.one(
+        UPDATE_USER,
+        params![
+            &current.id,
+            &current.resource_id,
+            role.as_str(),
+            p.can_send_message,
+            p.can_receive_message,
+            p.can_delete_message,
+            p.can_edit_message,
+            p.can_archive_conversation,
+            &username,
+            &email,
+            &username_key,
+            &email_key,
+            external_id.as_deref(),
+            display_name.as_deref(),
+            avatar_url.as_deref(),
+            metadata.as_deref(),
+            now
+        ],
+    )?;
+    Ok(user)
 }

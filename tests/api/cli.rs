@@ -206,6 +206,64 @@ fn resource_command(args: &[&str], url: &str) -> Result<Value, String> {
 }
 
 #[tokio::test]
+async fn resource_set_turns_users_editing_their_own_profile_off_and_on() {
+    let dir = tempfile::tempdir().expect("dir");
+    let url = format!("sqlite://{}", dir.path().join("profile.db").display());
+    let created = resource_command(
+        &["create", "site.com", "--open", "--no-self-profile-edit"],
+        &url,
+    )
+    .expect("created");
+    assert_eq!(created["selfProfileEdit"], false);
+    let key = created["apiKey"].as_str().expect("key").to_owned();
+    let client = reqwest::Client::new();
+    let edit = |base: &str, token: &str| {
+        client
+            .patch(format!("{base}/api/v1/users/me"))
+            .header("x-api-key", &key)
+            .bearer_auth(token)
+            .json(&json!({ "displayName": "Ana" }))
+    };
+    let token = {
+        let server = serve(&url);
+        let user = send(
+            client
+                .post(format!("{}/api/v1/users", server.base))
+                .header("x-api-key", &key)
+                .json(&json!({ "username": "ana", "email": "ana@site.com" })),
+        )
+        .await;
+        let user_id = user.data(201)["id"].as_str().expect("id").to_owned();
+        let token = send(
+            client
+                .post(format!("{}/api/v1/users/chat-token", server.base))
+                .header("x-api-key", &key)
+                .json(&json!({ "userId": user_id })),
+        )
+        .await;
+        let token = token.data(200)["chatToken"]
+            .as_str()
+            .expect("token")
+            .to_owned();
+        send(edit(&server.base, &token))
+            .await
+            .assert_error(403, "forbidden");
+        token
+    };
+    let set =
+        resource_command(&["set", "site.com", "--self-profile-edit", "true"], &url).expect("set");
+    assert_eq!(set["selfProfileEdit"], true);
+    assert!(
+        resource_command(&["set", "nope.com", "--self-profile-edit", "true"], &url)
+            .expect_err("unknown")
+            .contains("not found")
+    );
+    let server = serve(&url);
+    let edited = send(edit(&server.base, &token)).await;
+    assert_eq!(edited.data(200)["displayName"], "Ana");
+}
+
+#[tokio::test]
 async fn resource_list_show_and_rotate_keys_never_print_old_keys() {
     let dir = tempfile::tempdir().expect("dir");
     let url = format!("sqlite://{}", dir.path().join("keys.db").display());

@@ -137,6 +137,21 @@ async fn unknown_body_fields_are_refused_by_name_on_every_route() {
             None,
         ),
         (
+            with_secret(Method::PUT, "/api/v1/users/by-external-id/site-7"),
+            json!({ "username": "erin", "email": "erin@example.com", "displayName": "Erin" }),
+            None,
+        ),
+        (
+            with_secret(Method::POST, "/api/v1/users/chat-token"),
+            json!({ "externalId": "site-8", "user": { "username": "fay", "email": "fay@example.com" } }),
+            Some("user"),
+        ),
+        (
+            app.as_user(&alice, Method::PATCH, "/api/v1/users/me"),
+            json!({ "displayName": "Alice" }),
+            None,
+        ),
+        (
             app.as_user(
                 &admin,
                 Method::PATCH,

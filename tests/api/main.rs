@@ -7,6 +7,7 @@ mod disk_full;
 mod errors;
 mod hardening;
 mod helpers;
+mod identity;
 mod limits;
 mod metadata;
 mod openapi;

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use reqwest::Method;
-use serde_json::Value;
+use serde_json::{json, Value};
 
 use crate::helpers::{open_p2p, post_message, send, Settings, TestApp};
 
@@ -186,6 +186,65 @@ async fn a_user_as_seen_by_a_plain_user_and_by_an_admin_fits_the_documented_sche
 }
 
 #[tokio::test]
+async fn identity_routes_and_user_paths_are_described() {
+    let app = TestApp::spawn().await;
+    let document = document(&app).await;
+    let paths = &document["paths"];
+    let by_external = &paths["/api/v1/users/by-external-id/{externalId}"];
+    assert!(by_external["put"].is_object() && by_external["get"].is_object());
+    assert!(paths["/api/v1/users/me"]["patch"].is_object());
+    // A user in a path is an id or `ext:<externalId>`; a conversation only an id.
+    let pattern = |path: &str, method: &str| {
+        paths[path][method]["parameters"]
+            .as_array()
+            .and_then(|parameters| parameters.iter().find(|p| p["in"] == "path"))
+            .map(|parameter| parameter["schema"]["pattern"].clone())
+            .expect("a path parameter")
+    };
+    for (path, method) in [
+        ("/api/v1/users/{id}", "get"),
+        ("/api/v1/users/{id}", "patch"),
+        ("/api/v1/users/{id}/revoke-tokens", "post"),
+        ("/api/v1/users/{id}/presence", "get"),
+        ("/api/v1/admin-panel/users/{userId}/conversations", "get"),
+    ] {
+        let pattern = pattern(path, method);
+        assert!(
+            pattern.as_str().is_some_and(|p| p.contains("ext:")),
+            "{method} {path}: {pattern}"
+        );
+    }
+    assert_eq!(
+        pattern("/api/v1/p2p/conversations/{id}", "get"),
+        json!("^[0-9a-f]{24}$")
+    );
+    let schemas = &document["components"]["schemas"];
+    for body in ["CreateUser", "UpdateMe", "UpdateUser", "ChatTokenRequest"] {
+        assert_eq!(
+            schemas[body]["additionalProperties"],
+            json!(false),
+            "{body}"
+        );
+    }
+    for field in ["externalId", "displayName", "avatarUrl", "metadata"] {
+        assert!(
+            schemas["CreateUser"]["properties"].get(field).is_some(),
+            "{field}"
+        );
+        assert!(
+            schemas["User"]["properties"].get(field).is_some(),
+            "{field}"
+        );
+    }
+    assert!(schemas["PublicUser"]["properties"]
+        .get("metadata")
+        .is_none());
+    assert!(schemas["UserProfile"]["properties"]
+        .get("displayName")
+        .is_some());
+}
+
+#[tokio::test]
 async fn websocket_frames_are_described() {
     let app = TestApp::spawn().await;
     let document = document(&app).await;
@@ -199,6 +258,7 @@ async fn websocket_frames_are_described() {
         "conversation.read",
         "ticket.updated",
         "presence",
+        "user.updated",
     ] {
         assert!(described.contains(event), "{event} not in Event");
     }

@@ -9,6 +9,7 @@ use crate::domain::conversation::{AnyStatus, ConversationType};
 use crate::domain::page::{Page, PageQuery, PageRequest};
 use crate::domain::policy::{self, AdminPart};
 use crate::domain::time::now_ms;
+use crate::domain::user::UserRef;
 use crate::error::{AppError, ErrorBody};
 use crate::http::envelope::{Data, Envelope};
 use crate::http::extract::{Caller, Path, Query};
@@ -101,7 +102,8 @@ async fn stats(State(state): State<AppState>, caller: Caller) -> Result<Data<Sta
     ))
 }
 
-/// Every P2P conversation and ticket of one user (admins and superadmins).
+/// Every P2P conversation and ticket of one user, by id or as `ext:<externalId>` (admins and
+/// superadmins).
 #[utoipa::path(get, path = "/admin-panel/users/{userId}/conversations", tag = "admin",
     security(("apiKey" = [], "bearer" = [])),
     params(("userId" = String, Path), PageQuery),
@@ -120,7 +122,7 @@ async fn user_conversations(
     let page = query.validate()?;
     let user = state
         .store
-        .find_user(caller.resource_id(), &user_id)
+        .find_user_ref(caller.resource_id(), UserRef::parse(&user_id))
         .await?
         .ok_or(AppError::NotFound("user"))?;
     let filter = AdminFilter {

@@ -7,6 +7,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::domain::policy::{self, PresenceRule};
 use crate::domain::time::{self, now_ms};
+use crate::domain::user::UserRef;
 use crate::error::{AppError, ErrorBody};
 use crate::http::envelope::{Data, Envelope};
 use crate::http::extract::{Caller, Path};
@@ -28,7 +29,7 @@ pub struct PresenceView {
     pub last_seen_at: Option<i64>,
 }
 
-/// A user's presence, for users who share a P2P conversation with them, themselves, and
+/// A user's presence (by id or as `ext:<externalId>`), for users who share a P2P conversation with them, themselves, and
 /// elevated roles (others get 404, as for the conversation).
 #[utoipa::path(get, path = "/users/{id}/presence", tag = "realtime",
     params(("id" = String, Path)),
@@ -43,6 +44,13 @@ async fn get_presence(
     Path(id): Path<String>,
 ) -> Result<Data<PresenceView>, AppError> {
     let resource_id = caller.resource_id();
+    let id = match UserRef::parse(&id) {
+        UserRef::Id(_) => id.clone(),
+        external => {
+            let user = state.store.find_user_ref(resource_id, external).await?;
+            user.ok_or(AppError::NotFound("user"))?.id
+        }
+    };
     let may_see = match policy::presence_rule(&caller.user, &id) {
         PresenceRule::Granted => true,
         PresenceRule::IfTheyShareAChat => {

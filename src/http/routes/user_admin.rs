@@ -1,19 +1,22 @@
-//! User administration: list and search users, change roles and permissions, revoke tokens.
+//! User administration: list and search users, look profiles up by id, change roles,
+//! permissions and profiles, revoke tokens.
 
 use axum::extract::State;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::{Map, Value};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::domain::page::{Page, PageQuery};
 use crate::domain::role::{Permissions, PermissionsPatch, Role};
 use crate::domain::time;
-use crate::domain::user::User;
-use crate::error::{AppError, ErrorBody};
+use crate::domain::user::{validate_external_id, User, UserProfile, UserRef};
+use crate::error::{AppError, ErrorBody, ErrorCode};
 use crate::http::envelope::{Data, Envelope};
 use crate::http::extract::{Caller, Json, Path, Query, Tenant};
+use crate::http::routes::users::{announce_profile, ProfileFields};
 use crate::http::state::AppState;
-use crate::store::UserPatch;
+use crate::store::UserChanges;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -32,7 +35,7 @@ pub struct RevokedTokens {
     pub revoked_at: i64,
 }
 
-/// Revoke every chat token issued to a user so far; they get 401 `invalid_token` from now on.
+/// Revoke every chat token issued to a user (by id or as `ext:<externalId>`) so far; they get 401 `invalid_token` from now on.
 ///
 /// Allowed with `x-api-secret`, for the user themself, and for an admin (users up to moderator) or
 /// superadmin.
@@ -53,9 +56,10 @@ async fn revoke_tokens(
     let resource_id = &tenant.resource.resource_id;
     let target = state
         .store
-        .find_user(resource_id, &id)
+        .find_user_ref(resource_id, UserRef::parse(&id))
         .await?
         .ok_or(AppError::NotFound("user"))?;
+    let id = target.id.clone();
     let is_self = caller
         .as_ref()
         .is_some_and(|caller| caller.user.id == target.id);
@@ -113,14 +117,30 @@ pub struct UserQuery {
     pub role: Option<Role>,
     /// Case-insensitive part of the username or email (at most 100 characters; empty: no search).
     pub q: Option<String>,
+    /// Comma-separated user ids (or `ext:<externalId>`), at most 100: answers the public
+    /// profiles of those that exist, in the order asked, to any user of the resource. Not
+    /// combined with the other parameters.
+    pub ids: Option<String>,
 }
 
-/// List and search the resource's users, newest first (admins, superadmins, or the secret).
+/// Most users one `GET /users?ids=` asks for.
+pub const IDS_MAX: usize = 100;
+
+/// `GET /users`: a page of users (administration), or profiles by id (`ids`).
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum UserList {
+    Page(Page<User>),
+    Profiles(Vec<UserProfile>),
+}
+
+/// List and search the resource's users, newest first (admins, superadmins, or the secret); or,
+/// with `ids`, the public profiles of those users (any user of the resource).
 #[utoipa::path(get, path = "/users", tag = "users",
     security(("apiKey" = [], "bearer" = []), ("apiKey" = [], "apiSecret" = [])),
     params(UserQuery),
     responses(
-        (status = 200, body = Envelope<Page<User>>),
+        (status = 200, description = "A page of `User`s; with `ids`, an array of `UserProfile`s (those found, in the order asked).", body = Envelope<UserList>),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody),
     ))]
@@ -129,7 +149,32 @@ async fn list_users(
     tenant: Tenant,
     caller: Option<Caller>,
     Query(query): Query<UserQuery>,
-) -> Result<Data<Page<User>>, AppError> {
+) -> Result<Data<UserList>, AppError> {
+    if let Some(ids) = &query.ids {
+        if caller.is_none() && !tenant.has_secret {
+            return Err(AppError::unauthorized(
+                "Authorization: Bearer <chatToken> (or x-api-secret) is required",
+                ErrorCode::MissingToken,
+            ));
+        }
+        if query.page.is_some()
+            || query.limit.is_some()
+            || query.role.is_some()
+            || query.q.is_some()
+        {
+            return Err(AppError::invalid_query(
+                "ids cannot be combined with page, limit, role or q",
+            ));
+        }
+        let refs = parse_ids(ids)?;
+        let users = state
+            .store
+            .find_users(&tenant.resource.resource_id, refs)
+            .await?;
+        return Ok(Data(UserList::Profiles(
+            users.iter().map(User::profile).collect(),
+        )));
+    }
     Manager::of(&tenant, caller.as_ref())?;
     let page = PageQuery::check(query.page, query.limit)?;
     let search = query.q.as_deref().filter(|q| !q.is_empty());
@@ -140,7 +185,29 @@ async fn list_users(
         .store
         .list_users(&tenant.resource.resource_id, query.role, search, page)
         .await?;
-    Ok(Data(Page::new(users, total, page)))
+    Ok(Data(UserList::Page(Page::new(users, total, page))))
+}
+
+/// `a,b,c`: 1..=100 ids or `ext:<externalId>`s.
+fn parse_ids(ids: &str) -> Result<Vec<String>, AppError> {
+    let refs: Vec<String> = ids.split(',').map(str::to_owned).collect();
+    if refs.len() > IDS_MAX {
+        return Err(AppError::invalid_query(format!(
+            "ids may name at most {IDS_MAX} users"
+        )));
+    }
+    let valid = refs.iter().all(|text| match UserRef::parse(text) {
+        UserRef::Id(id) => {
+            id.len() == 24 && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+        }
+        UserRef::External(external_id) => validate_external_id(external_id).is_ok(),
+    });
+    if !valid {
+        return Err(AppError::invalid_query(
+            "ids must be comma-separated user ids or ext:<externalId>",
+        ));
+    }
+    Ok(refs)
 }
 
 /// `PATCH /users/:id` body.
@@ -152,12 +219,39 @@ pub struct UpdateUser {
     pub role: Option<Role>,
     /// Merged into the current flags (elevated roles only).
     pub permissions: Option<PermissionsPatch>,
+    /// The site's own id for the user (unique in the resource); `null` removes it.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, pattern = "^[A-Za-z0-9_.@:-]{1,128}$")]
+    pub external_id: Option<Option<String>>,
+    /// 1..100 characters; `null` clears it.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 100)]
+    pub display_name: Option<Option<String>>,
+    /// An `https` URL of at most 2,048 characters; `null` clears it.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, max_length = 2048, format = "uri")]
+    pub avatar_url: Option<Option<String>>,
+    /// A JSON object (at most 50 keys, 4 KiB serialized) replacing the current one; `null` or
+    /// `{}` clears it.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<Object>)]
+    pub metadata: Option<Option<Map<String, Value>>>,
 }
 
-/// Change a user's role and permissions; it applies to their very next request.
+/// Tells an explicit `null` (Some(None)) from an absent field (None).
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    deserializer: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+/// Change a user's role, permissions, external id or profile (by id or as
+/// `ext:<externalId>`); role and permissions apply to their very next request.
 ///
 /// A superadmin manages every role, an admin users up to moderator (and cannot promote beyond
 /// it); nobody edits a stronger role. Demoting to `user` resets the permissions to the defaults.
+/// A change of display name or avatar sends `user.updated` to whoever shares a conversation
+/// with the user.
 #[utoipa::path(patch, path = "/users/{id}", tag = "users",
     params(("id" = String, Path)),
     security(("apiKey" = [], "bearer" = []), ("apiKey" = [], "apiSecret" = [])),
@@ -176,9 +270,18 @@ async fn update_user(
 ) -> Result<Data<User>, AppError> {
     let manager = Manager::of(&tenant, caller.as_ref())?;
     let resource_id = &tenant.resource.resource_id;
+    if let Some(Some(external_id)) = &body.external_id {
+        validate_external_id(external_id)?;
+    }
+    let profile = ProfileFields {
+        display_name: body.display_name,
+        avatar_url: body.avatar_url,
+        metadata: body.metadata,
+    }
+    .check()?;
     let target = state
         .store
-        .find_user(resource_id, &id)
+        .find_user_ref(resource_id, UserRef::parse(&id))
         .await?
         .ok_or(AppError::NotFound("user"))?;
     let role = body.role.unwrap_or(target.role);
@@ -196,11 +299,19 @@ async fn update_user(
         (Role::User, None) => Permissions::default(),
         (_, patch) => target.permissions.merged(patch.unwrap_or_default()),
     };
-    let patch = UserPatch { role, permissions };
-    let user = state
+    let changes = UserChanges {
+        role: Some((role, permissions)),
+        external_id: body.external_id,
+        display_name: profile.display_name,
+        avatar_url: profile.avatar_url,
+        metadata: profile.metadata,
+        ..UserChanges::default()
+    };
+    let changed = state
         .store
-        .update_user(resource_id, &id, patch)
+        .update_user(resource_id, &target.id, changes)
         .await?
         .ok_or(AppError::NotFound("user"))?;
-    Ok(Data(user))
+    announce_profile(&state, &changed.before, &changed.after).await;
+    Ok(Data(changed.after))
 }

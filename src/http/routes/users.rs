@@ -1,33 +1,42 @@
-//! Users: create, chat tokens, look up, revoke tokens.
+//! Users: create, upsert by the site's own id, chat tokens, look up, edit one's own profile.
 
 use axum::extract::State;
-use serde::{Deserialize, Serialize};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::{Map, Value};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::conversations::UnreadCount;
 use crate::auth::jwt::JwtKeys;
 use crate::domain::conversation::ConversationType;
+use crate::domain::error::Error;
 use crate::domain::id::new_id;
 use crate::domain::policy;
 use crate::domain::resource::TokenIssuance;
 use crate::domain::role::{Permissions, PermissionsPatch, Role};
 use crate::domain::time::{self, now_ms};
-use crate::domain::user::{validate_email, validate_username, PublicUser, User};
-use crate::error::{AppError, ErrorBody};
-use crate::http::envelope::{Created, Data, Envelope};
+use crate::domain::user::{
+    validate_avatar_url, validate_display_name, validate_email, validate_external_id,
+    validate_metadata, validate_username, PublicUser, User, UserRef,
+};
+use crate::error::{AppError, ErrorBody, ErrorCode};
+use crate::http::envelope::{self, Created, Data, Envelope};
 use crate::http::extract::{Caller, Json, Path, Tenant};
 use crate::http::state::AppState;
+use crate::realtime::event::{Audience, Event};
 use crate::service::Visible;
-use crate::store::NewUser;
+use crate::store::{NewUser, UserChanges};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(create_user))
         .routes(routes!(issue_chat_token))
-        .routes(routes!(get_me))
+        .routes(routes!(get_me, update_me))
         .routes(routes!(my_unread))
         .routes(routes!(get_user))
+        .routes(routes!(upsert_by_external_id, get_by_external_id))
 }
 
 /// `POST /users` body.
@@ -44,6 +53,160 @@ pub struct CreateUser {
     pub role: Option<Role>,
     /// Only for elevated roles; overrides the all-true defaults.
     pub permissions: Option<PermissionsPatch>,
+    /// The site's own id for the user: 1..128 of `[A-Za-z0-9_.@:-]`, unique in the resource.
+    /// On `PUT /users/by-external-id/{externalId}` it may be left out or must be the path's.
+    #[schema(pattern = "^[A-Za-z0-9_.@:-]{1,128}$")]
+    pub external_id: Option<String>,
+    /// The name to show: 1..100 characters, not blank. On an update, left out: unchanged;
+    /// `null`: cleared.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 100)]
+    pub display_name: Option<Option<String>>,
+    /// An `https` image URL, at most 2,048 characters (left out or `null` as `displayName`).
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, max_length = 2048, format = "uri")]
+    pub avatar_url: Option<Option<String>>,
+    /// The site's own data: a JSON object of at most 50 keys and 4 KiB serialized, seen by the
+    /// user, elevated roles and the site's server. Replaces the whole object; `null` or `{}`
+    /// clears it.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<Object>)]
+    pub metadata: Option<Option<Map<String, Value>>>,
+}
+
+impl CreateUser {
+    /// The profile fields of the body, validated.
+    fn profile(&mut self) -> Result<CheckedProfile, AppError> {
+        ProfileFields {
+            display_name: self.display_name.take(),
+            avatar_url: self.avatar_url.take(),
+            metadata: self.metadata.take(),
+        }
+        .check()
+    }
+}
+
+/// Profile fields as a body gives them. Left out: unchanged (on create: none); `null`: cleared.
+#[derive(Debug, Default)]
+pub struct ProfileFields {
+    pub display_name: Option<Option<String>>,
+    pub avatar_url: Option<Option<String>>,
+    pub metadata: Option<Option<Map<String, Value>>>,
+}
+
+/// Profile fields, validated, as the store takes them.
+pub struct CheckedProfile {
+    pub display_name: Option<Option<String>>,
+    pub avatar_url: Option<Option<String>>,
+    pub metadata: Option<Option<String>>,
+}
+
+impl ProfileFields {
+    pub fn check(self) -> Result<CheckedProfile, AppError> {
+        if let Some(Some(name)) = &self.display_name {
+            validate_display_name(name)?;
+        }
+        if let Some(Some(url)) = &self.avatar_url {
+            validate_avatar_url(url)?;
+        }
+        let metadata = match self.metadata {
+            Some(Some(metadata)) if !metadata.is_empty() => {
+                Some(Some(validate_metadata(&metadata)?))
+            }
+            Some(_) => Some(None),
+            None => None,
+        };
+        Ok(CheckedProfile {
+            display_name: self.display_name,
+            avatar_url: self.avatar_url,
+            metadata,
+        })
+    }
+}
+
+/// Tells an explicit `null` (Some(None)) from an absent field (None).
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    deserializer: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+/// Who asks to create or change a user through the user routes.
+#[derive(Clone, Copy)]
+struct Principal {
+    has_secret: bool,
+    caller_role: Option<Role>,
+    token_issuance: TokenIssuance,
+}
+
+impl Principal {
+    fn of(tenant: &Tenant, caller: Option<&User>) -> Principal {
+        Principal {
+            has_secret: tenant.has_secret,
+            caller_role: caller.map(|caller| caller.role),
+            token_issuance: tenant.resource.token_issuance,
+        }
+    }
+
+    /// May this principal give a user (now of role `current`; `None`: a new user) the role
+    /// `role`, with custom permissions if `sets_permissions`? The secret may do anything; an
+    /// admin's or superadmin's token what their role manages; the API key alone, on an open
+    /// resource, plain users without permissions.
+    fn authorize(
+        self,
+        current: Option<Role>,
+        role: Role,
+        sets_permissions: bool,
+    ) -> Result<(), Error> {
+        if self.has_secret {
+            return Ok(());
+        }
+        if let Some(own) = self.caller_role {
+            if own.may_manage(role) && current.is_none_or(|current| own.may_manage(current)) {
+                return Ok(());
+            }
+            if own >= Role::Admin {
+                return Err(Error::forbidden(
+                    "an admin creates and manages users up to moderator; only a superadmin manages admins",
+                ));
+            }
+        }
+        let plain = role == Role::User
+            && !sets_permissions
+            && current.is_none_or(|current| current == Role::User);
+        match self.token_issuance {
+            TokenIssuance::Open if plain => Ok(()),
+            TokenIssuance::Open => Err(Error::SecretRequired(
+                "elevated roles and permissions need x-api-secret or an admin's chat token".into(),
+            )),
+            TokenIssuance::Secret => Err(Error::SecretRequired(
+                "this resource creates users only with x-api-secret or an admin's chat token"
+                    .into(),
+            )),
+        }
+    }
+
+    /// The role and permissions a user gets (`current`: as it is now; `None`: new), authorised.
+    fn decide(
+        self,
+        current: Option<&User>,
+        role: Option<Role>,
+        permissions: Option<PermissionsPatch>,
+    ) -> Result<(Role, Permissions), Error> {
+        let role = role.unwrap_or(current.map_or(Role::User, |current| current.role));
+        let sets_permissions = permissions.is_some();
+        if role == Role::User && sets_permissions {
+            return Err(Error::invalid_body(
+                "permissions may only be given for elevated roles",
+            ));
+        }
+        self.authorize(current.map(|current| current.role), role, sets_permissions)?;
+        let base = match current {
+            Some(current) if role != Role::User => current.permissions,
+            _ => Permissions::default(),
+        };
+        Ok((role, base.merged(permissions.unwrap_or_default())))
+    }
 }
 
 /// Create a user of the API key's resource.
@@ -62,23 +225,16 @@ async fn create_user(
     State(state): State<AppState>,
     tenant: Tenant,
     caller: Option<Caller>,
-    Json(request): Json<CreateUser>,
+    Json(mut request): Json<CreateUser>,
 ) -> Result<Created<User>, AppError> {
     validate_username(&request.username)?;
     validate_email(&request.email)?;
-    let role = request.role.unwrap_or(Role::User);
-    if role == Role::User && request.permissions.is_some() {
-        return Err(AppError::bad_request(
-            "permissions may only be given for elevated roles",
-        ));
+    if let Some(external_id) = &request.external_id {
+        validate_external_id(external_id)?;
     }
-    authorize_create(
-        &tenant,
-        caller.as_ref().map(|c| &c.user),
-        role,
-        request.permissions.is_some(),
-    )?;
-    let permissions = Permissions::default().merged(request.permissions.unwrap_or_default());
+    let profile = request.profile()?;
+    let principal = Principal::of(&tenant, caller.as_ref().map(|c| &c.user));
+    let (role, permissions) = principal.decide(None, request.role, request.permissions)?;
     let user = state
         .store
         .insert_user(NewUser {
@@ -88,47 +244,192 @@ async fn create_user(
             email: request.email,
             role,
             permissions,
+            external_id: request.external_id,
+            display_name: profile.display_name.flatten(),
+            avatar_url: profile.avatar_url.flatten(),
+            metadata: profile.metadata.flatten(),
         })
         .await?;
     Ok(Created(user))
 }
 
-fn authorize_create(
+/// Creates the user `external_id` of the tenant's resource from `request`, or updates it: the
+/// username and email given, the role and permissions if given, the profile fields given (left
+/// out: unchanged; `null`: cleared). Answers the user and whether it was created.
+async fn upsert_user(
+    state: &AppState,
     tenant: &Tenant,
     caller: Option<&User>,
-    role: Role,
-    sets_permissions: bool,
-) -> Result<(), AppError> {
-    if tenant.has_secret {
-        return Ok(());
+    external_id: &str,
+    mut request: CreateUser,
+) -> Result<(User, bool), AppError> {
+    validate_external_id(external_id)?;
+    if request
+        .external_id
+        .as_deref()
+        .is_some_and(|given| given != external_id)
+    {
+        return Err(AppError::bad_request(
+            "externalId in the body must be the one of the path (or be left out)",
+        ));
     }
-    if let Some(caller) = caller {
-        if caller.role.may_manage(role) {
-            return Ok(());
+    validate_username(&request.username)?;
+    validate_email(&request.email)?;
+    let profile = request.profile()?;
+    let principal = Principal::of(tenant, caller);
+    let (role, permissions) = (request.role, request.permissions);
+    let new = NewUser {
+        id: new_id(),
+        resource_id: tenant.resource.resource_id.clone(),
+        username: request.username.clone(),
+        email: request.email.clone(),
+        role: Role::User,
+        permissions: Permissions::default(),
+        external_id: Some(external_id.to_owned()),
+        display_name: profile.display_name.clone().flatten(),
+        avatar_url: profile.avatar_url.clone().flatten(),
+        metadata: profile.metadata.clone().flatten(),
+    };
+    let changes = UserChanges {
+        role: None,
+        username: Some(request.username),
+        email: Some(request.email),
+        external_id: None,
+        display_name: profile.display_name,
+        avatar_url: profile.avatar_url,
+        metadata: profile.metadata,
+    };
+    let upserted = state
+        .store
+        .upsert_user(new, changes, move |current| {
+            principal.decide(current, role, permissions)
+        })
+        .await?;
+    if let Some(before) = &upserted.before {
+        announce_profile(state, before, &upserted.user).await;
+    }
+    Ok((upserted.user, upserted.before.is_none()))
+}
+
+/// Tells whoever shares a conversation with the user that their public profile changed (if it
+/// did): their P2P partners, the resource's staff if they opened a ticket, and their own other
+/// connections.
+pub async fn announce_profile(state: &AppState, before: &User, after: &User) {
+    let profile = after.profile();
+    if before.profile() == profile {
+        return;
+    }
+    match state
+        .store
+        .user_counterparts(&after.resource_id, &after.id)
+        .await
+    {
+        Ok((mut users, has_tickets)) => {
+            users.push(after.id.clone());
+            let audience = Audience {
+                resource_id: after.resource_id.clone(),
+                users,
+                roles_from: has_tickets.then(|| policy::sees_every(ConversationType::Support)),
+                except: None,
+            };
+            state
+                .bus
+                .publish(&audience, &Event::UserUpdated(profile))
+                .await;
         }
-        if caller.role >= Role::Admin {
-            return Err(AppError::forbidden(
-                "an admin creates users up to moderator; only a superadmin creates admins",
-            ));
-        }
+        Err(error) => tracing::warn!(%error, "profile change not announced"),
     }
-    match tenant.resource.token_issuance {
-        TokenIssuance::Open if role == Role::User && !sets_permissions => Ok(()),
-        TokenIssuance::Open => Err(AppError::secret_required(
-            "elevated roles and permissions need x-api-secret or an admin's chat token",
-        )),
-        TokenIssuance::Secret => Err(AppError::secret_required(
-            "this resource creates users only with x-api-secret or an admin's chat token",
-        )),
+}
+
+/// Create or update the user the site knows as `externalId`, in one idempotent call.
+///
+/// The body is `POST /users`'s. A new user answers 201, an existing one is updated (username and
+/// email as given; role and permissions if given; profile fields given, `null` clearing them)
+/// and answers 200. Concurrent calls for one `externalId` make one user. Who may: as for `POST
+/// /users` (the secret; an admin's chat token within the role hierarchy; on an open resource,
+/// the API key alone for plain users).
+#[utoipa::path(put, path = "/users/by-external-id/{externalId}", tag = "users",
+    params(("externalId" = String, Path)),
+    security(("apiKey" = []), ("apiKey" = [], "apiSecret" = []), ("apiKey" = [], "bearer" = [])),
+    request_body = CreateUser,
+    responses(
+        (status = 200, description = "Updated.", body = Envelope<User>),
+        (status = 201, body = Envelope<User>),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 409, body = ErrorBody),
+    ))]
+async fn upsert_by_external_id(
+    State(state): State<AppState>,
+    tenant: Tenant,
+    caller: Option<Caller>,
+    Path(external_id): Path<String>,
+    Json(request): Json<CreateUser>,
+) -> Result<Response, AppError> {
+    let (user, created) = upsert_user(
+        &state,
+        &tenant,
+        caller.as_ref().map(|c| &c.user),
+        &external_id,
+        request,
+    )
+    .await?;
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok(envelope::envelope(status, user))
+}
+
+/// The user the site knows as `externalId`: with `x-api-secret`, the whole user; with a chat
+/// token, as `GET /users/{id}` shows it.
+#[utoipa::path(get, path = "/users/by-external-id/{externalId}", tag = "users",
+    params(("externalId" = String, Path)),
+    security(("apiKey" = [], "apiSecret" = []), ("apiKey" = [], "bearer" = [])),
+    responses(
+        (status = 200, description = "The user: the whole `User` for the site's server, themself and elevated roles, the `PublicUser` profile for other plain users.", body = Envelope<UserView>),
+        (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+    ))]
+async fn get_by_external_id(
+    State(state): State<AppState>,
+    tenant: Tenant,
+    caller: Option<Caller>,
+    Path(external_id): Path<String>,
+) -> Result<Data<UserView>, AppError> {
+    if caller.is_none() && !tenant.has_secret {
+        return Err(AppError::unauthorized(
+            "a chat token (Authorization: Bearer) or x-api-secret is required",
+            ErrorCode::MissingToken,
+        ));
     }
+    let user = state
+        .store
+        .find_user_ref(
+            &tenant.resource.resource_id,
+            UserRef::External(&external_id),
+        )
+        .await?
+        .ok_or(AppError::NotFound("user"))?;
+    Ok(Data(UserView::for_viewer(
+        user,
+        caller.as_ref().map(|c| &c.user),
+    )))
 }
 
 /// `POST /users/chat-token` body.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ChatTokenRequest {
+    /// The user, by ChatCloud's id; or give `externalId`.
     #[schema(pattern = "^[0-9a-f]{24}$")]
-    pub user_id: String,
+    pub user_id: Option<String>,
+    /// The user, by the site's own id; or give `userId`.
+    #[schema(pattern = "^[A-Za-z0-9_.@:-]{1,128}$")]
+    pub external_id: Option<String>,
+    /// With `externalId`: create or update the user first, as `PUT
+    /// /users/by-external-id/{externalId}` does with this body, so that a site's token endpoint
+    /// is one request.
+    pub user: Option<CreateUser>,
     /// Must be the API key's resource if given.
     pub resource_id: Option<String>,
 }
@@ -155,8 +456,10 @@ pub struct TokenUser {
 
 /// Issue a chat token (HS256 JWT, valid 30 days) for a user.
 ///
-/// Open resources issue tokens for plain users with the API key alone; elevated users, and every
-/// user of a secret resource, need `x-api-secret`.
+/// The user is named by `userId` or `externalId`; with `externalId` and `user`, the user is
+/// created or updated first (as by `PUT /users/by-external-id/{externalId}`). Open resources
+/// issue tokens for plain users with the API key alone; elevated users, and every user of a
+/// secret resource, need `x-api-secret`.
 #[utoipa::path(post, path = "/users/chat-token", tag = "users",
     security(("apiKey" = []), ("apiKey" = [], "apiSecret" = [])),
     request_body = ChatTokenRequest,
@@ -170,11 +473,44 @@ async fn issue_chat_token(
     tenant: Tenant,
     Json(request): Json<ChatTokenRequest>,
 ) -> Result<Data<ChatToken>, AppError> {
-    let user = state
-        .store
-        .find_user(&tenant.resource.resource_id, &request.user_id)
-        .await?
-        .ok_or(AppError::NotFound("user"))?;
+    let resource_id = &tenant.resource.resource_id;
+    let user = match (request.user_id, request.external_id, request.user) {
+        (Some(_), Some(_), _) | (None, None, _) => {
+            return Err(AppError::bad_request(
+                "give exactly one of userId and externalId",
+            ))
+        }
+        (Some(_), None, Some(_)) => {
+            return Err(AppError::bad_request(
+                "user (create or update) goes with externalId, not userId",
+            ))
+        }
+        (Some(id), None, None) => state.store.find_user(resource_id, &id).await?,
+        (None, Some(external_id), None) => {
+            validate_external_id(&external_id)?;
+            state
+                .store
+                .find_user_ref(resource_id, UserRef::External(&external_id))
+                .await?
+        }
+        (None, Some(external_id), Some(body)) => {
+            // Refused before anything is written: a token this request could not get.
+            if !tenant.has_secret
+                && (tenant.resource.token_issuance == TokenIssuance::Secret
+                    || body.role.is_some_and(Role::is_elevated))
+            {
+                return Err(AppError::secret_required(
+                    "this chat token needs x-api-secret",
+                ));
+            }
+            Some(
+                upsert_user(&state, &tenant, None, &external_id, body)
+                    .await?
+                    .0,
+            )
+        }
+    }
+    .ok_or(AppError::NotFound("user"))?;
     if !tenant.has_secret {
         match tenant.resource.token_issuance {
             TokenIssuance::Open if !user.role.is_elevated() => {}
@@ -220,6 +556,63 @@ impl ChatToken {
     responses((status = 200, body = Envelope<User>), (status = 401, body = ErrorBody)))]
 async fn get_me(caller: Caller) -> Data<User> {
     Data(caller.user)
+}
+
+/// `PATCH /users/me` body.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UpdateMe {
+    /// Must be the API key's resource if given.
+    pub resource_id: Option<String>,
+    /// 1..100 characters; `null` clears it.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 100)]
+    pub display_name: Option<Option<String>>,
+    /// An `https` URL; `null` clears it.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, max_length = 2048, format = "uri")]
+    pub avatar_url: Option<Option<String>>,
+}
+
+/// Change one's own display name and avatar (not metadata, which is the site's). A resource
+/// may turn this off (`selfProfileEdit`): then 403, and only the site's server or an admin
+/// changes profiles. Whoever shares a conversation with the user receives `user.updated`.
+#[utoipa::path(patch, path = "/users/me", tag = "users",
+    security(("apiKey" = [], "bearer" = [])),
+    request_body = UpdateMe,
+    responses(
+        (status = 200, body = Envelope<User>),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+    ))]
+async fn update_me(
+    State(state): State<AppState>,
+    caller: Caller,
+    Json(request): Json<UpdateMe>,
+) -> Result<Data<User>, AppError> {
+    let profile = ProfileFields {
+        display_name: request.display_name,
+        avatar_url: request.avatar_url,
+        metadata: None,
+    }
+    .check()?;
+    if !caller.tenant.resource.self_profile_edit {
+        return Err(AppError::forbidden(
+            "this resource does not let users edit their own profile",
+        ));
+    }
+    let changes = UserChanges {
+        display_name: profile.display_name,
+        avatar_url: profile.avatar_url,
+        ..UserChanges::default()
+    };
+    let changed = state
+        .store
+        .update_user(caller.resource_id(), &caller.user.id, changes)
+        .await?
+        .ok_or(AppError::NotFound("user"))?;
+    announce_profile(&state, &changed.before, &changed.after).await;
+    Ok(Data(changed.after))
 }
 
 /// How many conversations `GET /users/me/unread` lists at most (the totals count them all).
@@ -295,8 +688,20 @@ pub enum UserView {
     Public(PublicUser),
 }
 
-/// A user of the same resource. Email and permissions are shown to the user themself and to
-/// elevated roles; other users see the public profile.
+impl UserView {
+    /// `user` as `viewer` may see them (`None`: the site's server, with the secret).
+    pub fn for_viewer(user: User, viewer: Option<&User>) -> UserView {
+        match viewer {
+            Some(viewer) if viewer.id != user.id && !viewer.role.is_elevated() => {
+                UserView::Public(user.into())
+            }
+            _ => UserView::Full(user),
+        }
+    }
+}
+
+/// A user of the same resource, by id or as `ext:<externalId>`. Email, permissions and metadata
+/// are shown to the user themself and to elevated roles; other users see the public profile.
 #[utoipa::path(get, path = "/users/{id}", tag = "users",
     params(("id" = String, Path)),
     security(("apiKey" = [], "bearer" = [])),
@@ -311,12 +716,8 @@ async fn get_user(
 ) -> Result<Data<UserView>, AppError> {
     let user = state
         .store
-        .find_user(caller.resource_id(), &id)
+        .find_user_ref(caller.resource_id(), UserRef::parse(&id))
         .await?
         .ok_or(AppError::NotFound("user"))?;
-    if user.id == caller.user.id || caller.user.role.is_elevated() {
-        Ok(Data(UserView::Full(user)))
-    } else {
-        Ok(Data(UserView::Public(user.into())))
-    }
+    Ok(Data(UserView::for_viewer(user, Some(&caller.user))))
 }
