@@ -1,6 +1,8 @@
 //! What a viewer sees of a conversation: the P2P and ticket shapes of the API, with the viewer's
 //! own read state filled in.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -11,8 +13,10 @@ use crate::domain::message::Message;
 use crate::domain::metadata::Metadata;
 use crate::domain::policy::{self, Access};
 use crate::domain::time;
-use crate::domain::user::User;
+use crate::domain::user::{User, UserProfile};
+use crate::error::AppError;
 use crate::service::Visible;
+use crate::store::Store;
 
 /// A P2P conversation.
 #[derive(Debug, Serialize, ToSchema)]
@@ -25,6 +29,9 @@ pub struct P2pConversationView {
     pub kind: &'static str,
     pub participant_one: String,
     pub participant_two: String,
+    /// The two participants' public profiles (participantOne's first), to render names and
+    /// avatars without another request.
+    pub participants: Vec<UserProfile>,
     pub status: ChatStatus,
     pub message_count: i64,
     pub unread_count_p1: i64,
@@ -61,7 +68,11 @@ pub struct TicketView {
     pub category: Option<String>,
     /// The customer who opened it.
     pub created_by: String,
+    /// The customer's public profile.
+    pub customer: Option<UserProfile>,
     pub assignee_id: Option<String>,
+    /// The assignee's public profile, if the ticket is assigned.
+    pub assignee: Option<UserProfile>,
     pub message_count: i64,
     /// Unread messages of the caller's side (the customer's, or the staff's as a whole).
     pub unread_count: i64,
@@ -90,20 +101,70 @@ pub enum ConversationView {
     Support(TicketView),
 }
 
-impl ConversationView {
-    /// The views of those of `conversations` that `viewer` may see (lists are filtered in SQL;
-    /// a row the policy refuses is a bug the API suite's policy test catches, and is left out).
-    pub fn visible_to(conversations: Vec<Conversation>, viewer: &User) -> Vec<ConversationView> {
-        conversations
-            .into_iter()
-            .filter_map(|c| {
-                policy::access(viewer, &c).map(|access| ConversationView::new(c, access))
-            })
-            .collect()
-    }
+/// Public profiles by user id, for the people views name.
+pub type Profiles = HashMap<String, UserProfile>;
 
-    /// `conversation` as seen with `access`; for tickets, observers read as the staff side.
-    pub fn new(mut conversation: Conversation, access: Access) -> ConversationView {
+/// The views of those of `conversations` that `viewer` may see (lists are filtered in SQL; a
+/// row the policy refuses is a bug the API suite's policy test catches, and is left out), with
+/// the profiles of the people in them.
+pub async fn conversation_views(
+    store: &Store,
+    viewer: &User,
+    conversations: Vec<Conversation>,
+) -> Result<Vec<ConversationView>, AppError> {
+    let visible: Vec<Visible> = conversations
+        .into_iter()
+        .filter_map(|conversation| {
+            let access = policy::access(viewer, &conversation)?;
+            Some(Visible {
+                conversation,
+                access,
+            })
+        })
+        .collect();
+    let people = visible
+        .iter()
+        .flat_map(|visible| people_of(&visible.conversation))
+        .collect();
+    let profiles = store.profiles(&viewer.resource_id, people).await?;
+    Ok(visible
+        .into_iter()
+        .map(|visible| ConversationView::new(visible, &profiles))
+        .collect())
+}
+
+/// The view of one conversation, with the profiles of the people in it.
+pub async fn conversation_view(
+    store: &Store,
+    visible: Visible,
+) -> Result<ConversationView, AppError> {
+    let people = people_of(&visible.conversation);
+    let profiles = store
+        .profiles(&visible.conversation.resource_id, people)
+        .await?;
+    Ok(ConversationView::new(visible, &profiles))
+}
+
+/// The users a conversation's view shows profiles of.
+fn people_of(conversation: &Conversation) -> Vec<String> {
+    let mut people: Vec<String> = conversation
+        .participants()
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    if let Some(assignee) = conversation.as_ticket().and_then(|t| t.assignee_id.clone()) {
+        people.push(assignee);
+    }
+    people
+}
+
+impl ConversationView {
+    /// `visible` as its viewer sees it; for tickets, observers read as the staff side.
+    pub fn new(visible: Visible, profiles: &Profiles) -> ConversationView {
+        let Visible {
+            mut conversation,
+            access,
+        } = visible;
         let is_ticket = conversation.is_ticket();
         let read_seq = conversation.read_seq;
         let last_message = conversation
@@ -111,12 +172,20 @@ impl ConversationView {
             .take()
             .map(|message| message.view(read_seq, is_ticket));
         match conversation.kind.clone() {
-            Kind::Chat(chat) => {
-                ConversationView::P2p(chat_view(conversation, chat, access, last_message))
-            }
-            Kind::Ticket(ticket) => {
-                ConversationView::Support(ticket_view(conversation, ticket, access, last_message))
-            }
+            Kind::Chat(chat) => ConversationView::P2p(chat_view(
+                conversation,
+                chat,
+                access,
+                last_message,
+                profiles,
+            )),
+            Kind::Ticket(ticket) => ConversationView::Support(ticket_view(
+                conversation,
+                ticket,
+                access,
+                last_message,
+                profiles,
+            )),
         }
     }
 }
@@ -126,8 +195,14 @@ fn chat_view(
     chat: Chat,
     access: Access,
     last_message: Option<Message>,
+    profiles: &Profiles,
 ) -> P2pConversationView {
+    let participants = [&chat.participants.one, &chat.participants.two]
+        .into_iter()
+        .filter_map(|id| profiles.get(id).cloned())
+        .collect();
     P2pConversationView {
+        participants,
         id: conversation.id,
         kind: ConversationType::P2p.as_str(),
         participant_one: chat.participants.one,
@@ -151,9 +226,13 @@ fn ticket_view(
     ticket: Ticket,
     access: Access,
     last_message: Option<Message>,
+    profiles: &Profiles,
 ) -> TicketView {
     let side = access.side().unwrap_or(Side::Two);
+    let profile = |id: &str| profiles.get(id).cloned();
     TicketView {
+        customer: profile(&ticket.customer_id),
+        assignee: ticket.assignee_id.as_deref().and_then(profile),
         id: conversation.id,
         kind: ConversationType::Support.as_str(),
         subject: ticket.subject,
@@ -171,11 +250,5 @@ fn ticket_view(
         metadata: conversation.metadata,
         created_at: conversation.created_at,
         updated_at: conversation.updated_at,
-    }
-}
-
-impl From<Visible> for ConversationView {
-    fn from(visible: Visible) -> Self {
-        ConversationView::new(visible.conversation, visible.access)
     }
 }

@@ -11,6 +11,7 @@ use crate::domain::metadata::Metadata;
 use crate::domain::page::PageRequest;
 use crate::domain::policy::{self, TicketChange};
 use crate::domain::ticket::{Category, Subject};
+use crate::domain::user::UserRef;
 use crate::realtime::event::{ConversationSummary, Event};
 use crate::store::{NewChat, NewTicket, TicketFilter, TicketUpdate};
 
@@ -84,7 +85,7 @@ impl Actor<'_> {
     pub async fn open_chat(&self, other_id: &str, metadata: Metadata) -> Result<(Visible, bool)> {
         let other = self
             .store
-            .find_user(self.resource_id(), other_id)
+            .find_user_ref(self.resource_id(), UserRef::parse(other_id))
             .await?
             .ok_or(Error::NotFound("user"))?;
         policy::may_open_chat(self.user, &other)?;
@@ -208,13 +209,13 @@ impl Actor<'_> {
             .as_ticket()
             .ok_or(Error::NotFound("conversation"))?;
         let assignee_id = match patch.assignee_id {
-            Some(Some(assignee_id)) => {
+            Some(Some(assignee_ref)) => {
                 let assignee = self
                     .store
-                    .find_user(self.resource_id(), &assignee_id)
+                    .find_user_ref(self.resource_id(), UserRef::parse(&assignee_ref))
                     .await?;
                 policy::may_be_assigned(assignee.as_ref())?;
-                Some(assignee_id)
+                assignee.map(|assignee| assignee.id)
             }
             Some(None) => None,
             None => current.assignee_id.clone(),

@@ -1,6 +1,8 @@
 //! Users: insert, upsert by the site's own id, look up, change role, permissions and profile,
 //! revoke tokens.
 
+use std::collections::HashMap;
+
 use serde_json::{Map, Value};
 
 use super::db::{params, Db, DbError, DbExt, FromRow, Row};
@@ -11,7 +13,7 @@ use super::Store;
 use crate::domain::error::Error;
 use crate::domain::page::PageRequest;
 use crate::domain::role::{Permissions, Role};
-use crate::domain::user::{User, UserRef};
+use crate::domain::user::{User, UserProfile, UserRef};
 
 /// A user to insert (validated by the caller).
 pub struct NewUser {
@@ -279,6 +281,46 @@ impl Store {
             .await?;
         self.shared.cache.put_user(resource_id, id, user.clone());
         Ok(user)
+    }
+
+    /// The public profiles of the users `ids` of the resource that exist, by id: from the cache,
+    /// and the rest in one read job.
+    pub async fn profiles(
+        &self,
+        resource_id: &str,
+        ids: Vec<String>,
+    ) -> Result<HashMap<String, UserProfile>, Error> {
+        let mut profiles = HashMap::with_capacity(ids.len());
+        let mut missing = Vec::new();
+        for id in ids {
+            match self.shared.cache.user(resource_id, &id) {
+                Some(user) => {
+                    profiles.extend(user.map(|user| (id, user.profile())));
+                }
+                None if !missing.contains(&id) => missing.push(id),
+                None => {}
+            }
+        }
+        if missing.is_empty() {
+            return Ok(profiles);
+        }
+        let resource = resource_id.to_owned();
+        let found = self
+            .engine
+            .read(move |db| {
+                let mut found = Vec::with_capacity(missing.len());
+                for id in &missing {
+                    let user: Option<User> = db.optional(FIND_USER, params![id, &resource])?;
+                    found.push((id.clone(), user));
+                }
+                Ok(found)
+            })
+            .await?;
+        for (id, user) in found {
+            self.shared.cache.put_user(resource_id, &id, user.clone());
+            profiles.extend(user.map(|user| (id, user.profile())));
+        }
+        Ok(profiles)
     }
 
     /// The user named by `user` (an id, or `ext:<externalId>`) in `resource_id`.

@@ -14,6 +14,7 @@ mod openapi;
 mod ops;
 mod p2p;
 mod policy;
+mod profiles;
 mod readme;
 mod resources;
 mod roles;

@@ -14,7 +14,7 @@ use crate::error::{AppError, ErrorBody};
 use crate::http::envelope::{Data, Envelope};
 use crate::http::extract::{Caller, Path, Query};
 use crate::http::state::AppState;
-use crate::http::view::ConversationView;
+use crate::http::view::{conversation_views, ConversationView};
 use crate::store::{AdminFilter, Stats};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -84,7 +84,7 @@ async fn list(
         .store
         .list_all_conversations(caller.resource_id(), filter, page)
         .await?;
-    let views = ConversationView::visible_to(conversations, &caller.user);
+    let views = conversation_views(&state.store, &caller.user, conversations).await?;
     Ok(Data(Page::new(views, total, page)))
 }
 

@@ -186,7 +186,7 @@ macro_rules! conversation_routes {
             use crate::http::routes::conversations::{
                 HistoryQuery, MarkRead, ReadState, SendMessage, UnreadCount,
             };
-            use crate::http::view::{ConversationView, $view};
+            use crate::http::view::{conversation_view, ConversationView, $view};
             use crate::service::messages::Delivery;
 
             pub fn shared_routes() -> OpenApiRouter<AppState> {
@@ -216,7 +216,7 @@ macro_rules! conversation_routes {
                 Path(id): Path<String>,
             ) -> Result<Data<ConversationView>, AppError> {
                 let target = caller.actor(&state).conversation($type, &id).await?;
-                Ok(Data(ConversationView::from(target)))
+                Ok(Data(conversation_view(&state.store, target).await?))
             }
 
             /// Send a message as the caller's side. `clientMessageId` (or an `Idempotency-Key`

@@ -19,7 +19,9 @@ use crate::http::envelope::{envelope, Data, Envelope};
 use crate::http::extract::{Caller, Json, Path, Query};
 use crate::http::message_body_limit;
 use crate::http::state::AppState;
-use crate::http::view::{ConversationView, P2pConversationView};
+use crate::http::view::{
+    conversation_view, conversation_views, ConversationView, P2pConversationView,
+};
 use crate::service::messages::Edit;
 
 conversation_routes!(
@@ -73,7 +75,7 @@ async fn update_conversation(
     let chat = actor.conversation(ConversationType::P2p, &id).await?;
     let metadata = Metadata::parse(body.metadata)?;
     let chat = actor.set_chat_metadata(chat, metadata).await?;
-    Ok(Data(ConversationView::from(chat)))
+    Ok(Data(conversation_view(&state.store, chat).await?))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -81,7 +83,7 @@ async fn update_conversation(
 pub struct CreateConversation {
     /// Must be the API key's resource if given.
     pub resource_id: Option<String>,
-    #[schema(pattern = "^[0-9a-f]{24}$")]
+    /// The other user's id, or `ext:<externalId>` (the site's own id for them).
     pub other_participant_id: String,
     /// The site's own data on a new conversation (an existing one keeps its own): a JSON object,
     /// at most 50 keys and 4 KiB.
@@ -116,7 +118,10 @@ async fn create_conversation(
     } else {
         StatusCode::OK
     };
-    Ok(envelope(status, ConversationView::from(chat)))
+    Ok(envelope(
+        status,
+        conversation_view(&state.store, chat).await?,
+    ))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -142,7 +147,7 @@ async fn list_conversations(
 ) -> Result<Data<Page<ConversationView>>, AppError> {
     let page = PageQuery::check(query.page, query.limit)?;
     let (chats, total) = caller.actor(&state).chats(query.status, page).await?;
-    let views = ConversationView::visible_to(chats, &caller.user);
+    let views = conversation_views(&state.store, &caller.user, chats).await?;
     Ok(Data(Page::new(views, total, page)))
 }
 
@@ -244,5 +249,5 @@ async fn set_status(
     let actor = caller.actor(&state);
     let chat = actor.conversation(ConversationType::P2p, &id).await?;
     let chat = actor.set_chat_status(chat, status).await?;
-    Ok(Data(ConversationView::from(chat)))
+    Ok(Data(conversation_view(&state.store, chat).await?))
 }

@@ -18,7 +18,7 @@ use crate::http::envelope::{Created, Data, Envelope};
 use crate::http::extract::{Caller, Json, Path, Query};
 use crate::http::message_body_limit;
 use crate::http::state::AppState;
-use crate::http::view::{ConversationView, TicketView};
+use crate::http::view::{conversation_view, conversation_views, ConversationView, TicketView};
 use crate::service::conversations::{TicketDraft, TicketPatch, TicketQuery as TicketFilters};
 
 conversation_routes!(
@@ -87,7 +87,7 @@ async fn create_ticket(
     Json(body): Json<CreateTicket>,
 ) -> Result<Created<ConversationView>, AppError> {
     let ticket = caller.actor(&state).open_ticket(body.parse()?).await?;
-    Ok(Created(ConversationView::from(ticket)))
+    Ok(Created(conversation_view(&state.store, ticket).await?))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -124,7 +124,7 @@ async fn list_tickets(
         category: query.category,
     };
     let (tickets, total) = caller.actor(&state).tickets(filters, page).await?;
-    let views = ConversationView::visible_to(tickets, &caller.user);
+    let views = conversation_views(&state.store, &caller.user, tickets).await?;
     Ok(Data(Page::new(views, total, page)))
 }
 
@@ -139,7 +139,7 @@ pub struct UpdateTicket {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>)]
     pub category: Option<Option<String>>,
-    /// An elevated user of the resource, or `null` to unassign.
+    /// An elevated user of the resource (an id, or `ext:<externalId>`), or `null` to unassign.
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>)]
     pub assignee_id: Option<Option<String>>,
@@ -192,5 +192,5 @@ async fn update_ticket(
     let actor = caller.actor(&state);
     let ticket = actor.conversation(ConversationType::Support, &id).await?;
     let ticket = actor.update_ticket(ticket, body.parse()?).await?;
-    Ok(Data(ConversationView::from(ticket)))
+    Ok(Data(conversation_view(&state.store, ticket).await?))
 }

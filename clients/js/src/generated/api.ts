@@ -639,6 +639,7 @@ export interface components {
              *     at most 50 keys and 4 KiB.
              */
             metadata?: Record<string, never> | null;
+            /** @description The other user's id, or `ext:<externalId>` (the site's own id for them). */
             otherParticipantId: string;
             /** @description Must be the API key's resource if given. */
             resourceId?: string | null;
@@ -836,6 +837,11 @@ export interface components {
                 /** @description The site's own data (`{}` if none). */
                 metadata: components["schemas"]["Metadata"];
                 participantOne: string;
+                /**
+                 * @description The two participants' public profiles (participantOne's first), to render names and
+                 *     avatars without another request.
+                 */
+                participants: components["schemas"]["UserProfile"][];
                 participantTwo: string;
                 status: components["schemas"]["ChatStatus"];
                 /** @description Always `p2p`. */
@@ -890,6 +896,11 @@ export interface components {
                     /** @description The site's own data (`{}` if none). */
                     metadata: components["schemas"]["Metadata"];
                     participantOne: string;
+                    /**
+                     * @description The two participants' public profiles (participantOne's first), to render names and
+                     *     avatars without another request.
+                     */
+                    participants: components["schemas"]["UserProfile"][];
                     participantTwo: string;
                     status: components["schemas"]["ChatStatus"];
                     /** @description Always `p2p`. */
@@ -918,12 +929,14 @@ export interface components {
             /** @description One page of a list: `{data, total, page, limit, totalPages}`. */
             data: {
                 data: {
+                    assignee?: null | components["schemas"]["UserProfile"];
                     assigneeId?: string | null;
                     category?: string | null;
                     /** Format: date-time */
                     createdAt: string;
                     /** @description The customer who opened it. */
                     createdBy: string;
+                    customer?: null | components["schemas"]["UserProfile"];
                     id: string;
                     lastMessage?: null | components["schemas"]["Message"];
                     /** Format: date-time */
@@ -1075,12 +1088,14 @@ export interface components {
         Envelope_TicketView: {
             /** @description A support ticket. */
             data: {
+                assignee?: null | components["schemas"]["UserProfile"];
                 assigneeId?: string | null;
                 category?: string | null;
                 /** Format: date-time */
                 createdAt: string;
                 /** @description The customer who opened it. */
                 createdBy: string;
+                customer?: null | components["schemas"]["UserProfile"];
                 id: string;
                 lastMessage?: null | components["schemas"]["Message"];
                 /** Format: date-time */
@@ -1326,6 +1341,11 @@ export interface components {
             /** @description The site's own data (`{}` if none). */
             metadata: components["schemas"]["Metadata"];
             participantOne: string;
+            /**
+             * @description The two participants' public profiles (participantOne's first), to render names and
+             *     avatars without another request.
+             */
+            participants: components["schemas"]["UserProfile"][];
             participantTwo: string;
             status: components["schemas"]["ChatStatus"];
             /** @description Always `p2p`. */
@@ -1537,12 +1557,14 @@ export interface components {
         TicketStatus: "open" | "pending" | "resolved" | "closed";
         /** @description A support ticket. */
         TicketView: {
+            assignee?: null | components["schemas"]["UserProfile"];
             assigneeId?: string | null;
             category?: string | null;
             /** Format: date-time */
             createdAt: string;
             /** @description The customer who opened it. */
             createdBy: string;
+            customer?: null | components["schemas"]["UserProfile"];
             id: string;
             lastMessage?: null | components["schemas"]["Message"];
             /** Format: date-time */
@@ -1616,7 +1638,7 @@ export interface components {
         };
         /** @description Fields to change; absent fields stay. `category` and `assigneeId` take `null` to clear. */
         UpdateTicket: {
-            /** @description An elevated user of the resource, or `null` to unassign. */
+            /** @description An elevated user of the resource (an id, or `ext:<externalId>`), or `null` to unassign. */
             assigneeId?: string | null;
             category?: string | null;
             /** @description Replaces the ticket's metadata (staff and above): a JSON object, at most 50 keys and 4 KiB. */
