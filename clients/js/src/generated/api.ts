@@ -49,7 +49,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every P2P conversation and ticket of one user (admins and superadmins). */
+        /**
+         * Every P2P conversation and ticket of one user, by id or as `ext:<externalId>` (admins and
+         *     superadmins).
+         */
         get: operations["user_conversations"];
         put?: never;
         post?: never;
@@ -345,7 +348,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List and search the resource's users, newest first (admins, superadmins, or the secret). */
+        /**
+         * List and search the resource's users, newest first (admins, superadmins, or the secret); or,
+         *     with `ids`, the public profiles of those users (any user of the resource).
+         */
         get: operations["list_users"];
         put?: never;
         /**
@@ -368,8 +374,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * A user of the same resource. Email and permissions are shown to the user themself and to
-         *     elevated roles; other users see the public profile.
+         * A user of the same resource, by id or as `ext:<externalId>`. Email, permissions and metadata
+         *     are shown to the user themself and to elevated roles; other users see the public profile.
          */
         get: operations["get_user"];
         put?: never;
@@ -378,9 +384,12 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Change a user's role and permissions; it applies to their very next request.
+         * Change a user's role, permissions, external id or profile (by id or as
+         *     `ext:<externalId>`); role and permissions apply to their very next request.
          * @description A superadmin manages every role, an admin users up to moderator (and cannot promote beyond
          *     it); nobody edits a stronger role. Demoting to `user` resets the permissions to the defaults.
+         *     A change of display name or avatar sends `user.updated` to whoever shares a conversation
+         *     with the user.
          */
         patch: operations["update_user"];
         trace?: never;
@@ -393,7 +402,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * A user's presence, for users who share a P2P conversation with them, themselves, and
+         * A user's presence (by id or as `ext:<externalId>`), for users who share a P2P conversation with them, themselves, and
          *     elevated roles (others get 404, as for the conversation).
          */
         get: operations["get_presence"];
@@ -415,11 +424,39 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Revoke every chat token issued to a user so far; they get 401 `invalid_token` from now on.
+         * Revoke every chat token issued to a user (by id or as `ext:<externalId>`) so far; they get 401 `invalid_token` from now on.
          * @description Allowed with `x-api-secret`, for the user themself, and for an admin (users up to moderator) or
          *     superadmin.
          */
         post: operations["revoke_tokens"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/by-external-id/{externalId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The user the site knows as `externalId`: with `x-api-secret`, the whole user; with a chat
+         *     token, as `GET /users/{id}` shows it.
+         */
+        get: operations["get_by_external_id"];
+        /**
+         * Create or update the user the site knows as `externalId`, in one idempotent call.
+         * @description The body is `POST /users`'s. A new user answers 201, an existing one is updated (username and
+         *     email as given; role and permissions if given; profile fields given, `null` clearing them)
+         *     and answers 200. Concurrent calls for one `externalId` make one user. Who may: as for `POST
+         *     /users` (the secret; an admin's chat token within the role hierarchy; on an open resource,
+         *     the API key alone for plain users).
+         */
+        put: operations["upsert_by_external_id"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -437,8 +474,10 @@ export interface paths {
         put?: never;
         /**
          * Issue a chat token (HS256 JWT, valid 30 days) for a user.
-         * @description Open resources issue tokens for plain users with the API key alone; elevated users, and every
-         *     user of a secret resource, need `x-api-secret`.
+         * @description The user is named by `userId` or `externalId`; with `externalId` and `user`, the user is
+         *     created or updated first (as by `PUT /users/by-external-id/{externalId}`). Open resources
+         *     issue tokens for plain users with the API key alone; elevated users, and every user of a
+         *     secret resource, need `x-api-secret`.
          */
         post: operations["issue_chat_token"];
         delete?: never;
@@ -461,7 +500,12 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change one's own display name and avatar (not metadata, which is the site's). A resource
+         *     may turn this off (`selfProfileEdit`): then 403, and only the site's server or an admin
+         *     changes profiles. Whoever shares a conversation with the user receives `user.updated`.
+         */
+        patch: operations["update_me"];
         trace?: never;
     };
     "/api/v1/users/me/unread": {
@@ -520,9 +564,13 @@ export interface components {
         };
         /** @description `POST /users/chat-token` body. */
         ChatTokenRequest: {
+            /** @description The user, by the site's own id; or give `userId`. */
+            externalId?: string | null;
             /** @description Must be the API key's resource if given. */
             resourceId?: string | null;
-            userId: string;
+            user?: null | components["schemas"]["CreateUser"];
+            /** @description The user, by ChatCloud's id; or give `externalId`. */
+            userId?: string | null;
         };
         /** @description A client-to-server WebSocket frame: what a client may send. */
         ClientEvent: {
@@ -569,6 +617,12 @@ export interface components {
             allowedOrigins?: string[];
             /** @description The site's id, e.g. `site.com`. */
             resourceId: string;
+            /**
+             * @description Whether users may edit their own display name and avatar with `PATCH /users/me`
+             *     (default `true`).
+             * @default true
+             */
+            selfProfileEdit: boolean;
             /** @description `secret` (default) or `open`. */
             tokenIssuance?: components["schemas"]["TokenIssuance"];
         };
@@ -585,7 +639,28 @@ export interface components {
         };
         /** @description `POST /users` body. */
         CreateUser: {
+            /**
+             * Format: uri
+             * @description An `https` image URL, at most 2,048 characters (left out or `null` as `displayName`).
+             */
+            avatarUrl?: string | null;
+            /**
+             * @description The name to show: 1..100 characters, not blank. On an update, left out: unchanged;
+             *     `null`: cleared.
+             */
+            displayName?: string | null;
             email: string;
+            /**
+             * @description The site's own id for the user: 1..128 of `[A-Za-z0-9_.@:-]`, unique in the resource.
+             *     On `PUT /users/by-external-id/{externalId}` it may be left out or must be the path's.
+             */
+            externalId?: string | null;
+            /**
+             * @description The site's own data: a JSON object of at most 50 keys and 4 KiB serialized, seen by the
+             *     user, elevated roles and the site's server. Replaces the whole object; `null` or `{}`
+             *     clears it.
+             */
+            metadata?: Record<string, never> | null;
             permissions?: null | components["schemas"]["PermissionsPatch"];
             /** @description Must be the API key's resource if given. */
             resourceId?: string | null;
@@ -844,34 +919,6 @@ export interface components {
             success: boolean;
         };
         /** @description The success envelope as documented in the OpenAPI document. */
-        Envelope_Page_User: {
-            /** @description One page of a list: `{data, total, page, limit, totalPages}`. */
-            data: {
-                data: {
-                    /** Format: date-time */
-                    createdAt: string;
-                    email: string;
-                    id: string;
-                    permissions: components["schemas"]["Permissions"];
-                    resourceId: string;
-                    role: components["schemas"]["Role"];
-                    /** Format: date-time */
-                    updatedAt: string;
-                    username: string;
-                }[];
-                /** Format: int64 */
-                limit: number;
-                /** Format: int64 */
-                page: number;
-                /** Format: int64 */
-                total: number;
-                /** Format: int64 */
-                totalPages: number;
-            };
-            /** @description Always `true`. */
-            success: boolean;
-        };
-        /** @description The success envelope as documented in the OpenAPI document. */
         Envelope_PresenceView: {
             /** @description Whether a user is connected. */
             data: {
@@ -896,6 +943,7 @@ export interface components {
                 /** Format: date-time */
                 createdAt: string;
                 resourceId: string;
+                selfProfileEdit: boolean;
                 tokenIssuance: components["schemas"]["TokenIssuance"];
             };
             /** @description Always `true`. */
@@ -1035,10 +1083,24 @@ export interface components {
         Envelope_User: {
             /** @description A user as stored. */
             data: {
+                /**
+                 * Format: uri
+                 * @description An `https` image URL, or `null`.
+                 */
+                avatarUrl?: string | null;
                 /** Format: date-time */
                 createdAt: string;
+                /** @description The name to show, or `null` (then show `username`). */
+                displayName?: string | null;
                 email: string;
+                /** @description The site's own id for this user (unique in the resource), or `null`. */
+                externalId?: string | null;
                 id: string;
+                /**
+                 * @description The site's own data about the user (at most 50 keys, 4 KiB serialized); `{}` if none.
+                 *     Seen by the user, elevated roles and the site's server, never by other plain users.
+                 */
+                metadata: Record<string, never>;
                 permissions: components["schemas"]["Permissions"];
                 resourceId: string;
                 role: components["schemas"]["Role"];
@@ -1046,6 +1108,13 @@ export interface components {
                 updatedAt: string;
                 username: string;
             };
+            /** @description Always `true`. */
+            success: boolean;
+        };
+        /** @description The success envelope as documented in the OpenAPI document. */
+        Envelope_UserList: {
+            /** @description `GET /users`: a page of users (administration), or profiles by id (`ids`). */
+            data: components["schemas"]["Page_User"] | components["schemas"]["UserProfile"][];
             /** @description Always `true`. */
             success: boolean;
         };
@@ -1121,6 +1190,11 @@ export interface components {
             data: components["schemas"]["Presence"];
             /** @enum {string} */
             type: "presence";
+        } | {
+            /** @description A user's public profile (username, display name, avatar) changed. */
+            data: components["schemas"]["UserProfile"];
+            /** @enum {string} */
+            type: "user.updated";
         };
         /** @description `{"upToSeq": n}` or `{"messageId": ...}`, or nothing (everything). */
         MarkRead: {
@@ -1209,6 +1283,43 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
+        /** @description One page of a list: `{data, total, page, limit, totalPages}`. */
+        Page_User: {
+            data: {
+                /**
+                 * Format: uri
+                 * @description An `https` image URL, or `null`.
+                 */
+                avatarUrl?: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                /** @description The name to show, or `null` (then show `username`). */
+                displayName?: string | null;
+                email: string;
+                /** @description The site's own id for this user (unique in the resource), or `null`. */
+                externalId?: string | null;
+                id: string;
+                /**
+                 * @description The site's own data about the user (at most 50 keys, 4 KiB serialized); `{}` if none.
+                 *     Seen by the user, elevated roles and the site's server, never by other plain users.
+                 */
+                metadata: Record<string, never>;
+                permissions: components["schemas"]["Permissions"];
+                resourceId: string;
+                role: components["schemas"]["Role"];
+                /** Format: date-time */
+                updatedAt: string;
+                username: string;
+            }[];
+            /** Format: int64 */
+            limit: number;
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            total: number;
+            /** Format: int64 */
+            totalPages: number;
+        };
         /** @description The five permission flags; every role starts with all of them true. */
         Permissions: {
             canArchiveConversation: boolean;
@@ -1250,6 +1361,7 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
             resourceId: string;
+            selfProfileEdit: boolean;
             tokenIssuance: components["schemas"]["TokenIssuance"];
         };
         /**
@@ -1257,8 +1369,11 @@ export interface components {
          *     that a whole `User` never passes for one (they are told apart by `email`).
          */
         PublicUser: {
+            /** Format: uri */
+            avatarUrl?: string | null;
             /** Format: date-time */
             createdAt: string;
+            displayName?: string | null;
             id: string;
             resourceId: string;
             role: components["schemas"]["Role"];
@@ -1424,6 +1539,18 @@ export interface components {
             /** Format: int64 */
             unreadCount: number;
         };
+        /** @description `PATCH /users/me` body. */
+        UpdateMe: {
+            /**
+             * Format: uri
+             * @description An `https` URL; `null` clears it.
+             */
+            avatarUrl?: string | null;
+            /** @description 1..100 characters; `null` clears it. */
+            displayName?: string | null;
+            /** @description Must be the API key's resource if given. */
+            resourceId?: string | null;
+        };
         /** @description Fields to change; absent fields stay. `category` and `assigneeId` take `null` to clear. */
         UpdateTicket: {
             /** @description An elevated user of the resource, or `null` to unassign. */
@@ -1436,6 +1563,20 @@ export interface components {
         };
         /** @description `PATCH /users/:id` body. */
         UpdateUser: {
+            /**
+             * Format: uri
+             * @description An `https` URL of at most 2,048 characters; `null` clears it.
+             */
+            avatarUrl?: string | null;
+            /** @description 1..100 characters; `null` clears it. */
+            displayName?: string | null;
+            /** @description The site's own id for the user (unique in the resource); `null` removes it. */
+            externalId?: string | null;
+            /**
+             * @description A JSON object (at most 50 keys, 4 KiB serialized) replacing the current one; `null` or
+             *     `{}` clears it.
+             */
+            metadata?: Record<string, never> | null;
             permissions?: null | components["schemas"]["PermissionsPatch"];
             /** @description Must be the API key's resource if given. */
             resourceId?: string | null;
@@ -1443,15 +1584,42 @@ export interface components {
         };
         /** @description A user as stored. */
         User: {
+            /**
+             * Format: uri
+             * @description An `https` image URL, or `null`.
+             */
+            avatarUrl?: string | null;
             /** Format: date-time */
             createdAt: string;
+            /** @description The name to show, or `null` (then show `username`). */
+            displayName?: string | null;
             email: string;
+            /** @description The site's own id for this user (unique in the resource), or `null`. */
+            externalId?: string | null;
             id: string;
+            /**
+             * @description The site's own data about the user (at most 50 keys, 4 KiB serialized); `{}` if none.
+             *     Seen by the user, elevated roles and the site's server, never by other plain users.
+             */
+            metadata: Record<string, never>;
             permissions: components["schemas"]["Permissions"];
             resourceId: string;
             role: components["schemas"]["Role"];
             /** Format: date-time */
             updatedAt: string;
+            username: string;
+        };
+        /** @description `GET /users`: a page of users (administration), or profiles by id (`ids`). */
+        UserList: components["schemas"]["Page_User"] | components["schemas"]["UserProfile"][];
+        /**
+         * @description The fields a client needs to render a user (name and avatar), visible to every user of the
+         *     resource: `GET /users?ids=...` and the `user.updated` event.
+         */
+        UserProfile: {
+            /** Format: uri */
+            avatarUrl?: string | null;
+            displayName?: string | null;
+            id: string;
             username: string;
         };
         /**
@@ -2617,6 +2785,12 @@ export interface operations {
     list_users: {
         parameters: {
             query?: {
+                /**
+                 * @description Comma-separated user ids (or `ext:<externalId>`), at most 100: answers the public
+                 *     profiles of those that exist, in the order asked, to any user of the resource. Not
+                 *     combined with the other parameters.
+                 */
+                ids?: string;
                 limit?: number;
                 page?: number;
                 /** @description Case-insensitive part of the username or email (at most 100 characters; empty: no search). */
@@ -2629,7 +2803,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** @description A page of `User`s; with `ids`, an array of `UserProfile`s (those found, in the order asked). */
             200: {
                 headers: {
                     "x-ratelimit-limit": components["headers"]["RateLimitLimit"];
@@ -2639,7 +2813,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Envelope_Page_User"];
+                    "application/json": components["schemas"]["Envelope_UserList"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -2835,6 +3009,95 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    get_by_external_id: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                externalId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user: the whole `User` for the site's server, themself and elevated roles, the `PublicUser` profile for other plain users. */
+            200: {
+                headers: {
+                    "x-ratelimit-limit": components["headers"]["RateLimitLimit"];
+                    "x-ratelimit-remaining": components["headers"]["RateLimitRemaining"];
+                    "x-ratelimit-reset": components["headers"]["RateLimitReset"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_UserView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    upsert_by_external_id: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                externalId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateUser"];
+            };
+        };
+        responses: {
+            /** @description Updated. */
+            200: {
+                headers: {
+                    "x-ratelimit-limit": components["headers"]["RateLimitLimit"];
+                    "x-ratelimit-remaining": components["headers"]["RateLimitRemaining"];
+                    "x-ratelimit-reset": components["headers"]["RateLimitReset"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_User"];
+                };
+            };
+            /** @description Created. */
+            201: {
+                headers: {
+                    "x-ratelimit-limit": components["headers"]["RateLimitLimit"];
+                    "x-ratelimit-remaining": components["headers"]["RateLimitRemaining"];
+                    "x-ratelimit-reset": components["headers"]["RateLimitReset"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_User"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     issue_chat_token: {
         parameters: {
             query?: never;
@@ -2897,6 +3160,43 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    update_me: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateMe"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    "x-ratelimit-limit": components["headers"]["RateLimitLimit"];
+                    "x-ratelimit-remaining": components["headers"]["RateLimitRemaining"];
+                    "x-ratelimit-reset": components["headers"]["RateLimitReset"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_User"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
             414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["HeadersTooLarge"];
