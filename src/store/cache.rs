@@ -11,6 +11,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use quick_cache::sync::Cache as Lru;
+use quick_cache::Weighter;
 
 use super::engine::{Effects, Stale};
 use super::stats::Stats;
@@ -34,6 +35,28 @@ impl<T: Clone> Entry<T> {
     }
 }
 
+/// The most memory cached users may take, roughly: a user's metadata (up to 4 KiB) makes some
+/// users several times the size of others, so the cache is bounded by size, not count.
+const USER_CACHE_BYTES: u64 = 64 << 20;
+/// What a cached user costs besides their metadata, roughly.
+const USER_BASE_BYTES: u64 = 512;
+
+/// A cached user (or a cached absence) and its weight, computed once when cached.
+#[derive(Clone)]
+struct UserSlot {
+    weight: u64,
+    entry: Entry<Option<User>>,
+}
+
+#[derive(Clone)]
+struct UserWeighter;
+
+impl Weighter<(String, String), UserSlot> for UserWeighter {
+    fn weight(&self, _: &(String, String), slot: &UserSlot) -> u64 {
+        slot.weight
+    }
+}
+
 /// A resource and its secret hash, or nothing for an unknown key.
 pub type KeyLookup = Option<(Resource, String)>;
 
@@ -45,7 +68,7 @@ struct StatsSlot {
 }
 
 pub struct Cache {
-    users: Lru<(String, String), Entry<Option<User>>>,
+    users: Lru<(String, String), UserSlot, UserWeighter>,
     keys: Lru<String, Entry<KeyLookup>>,
     stats: Mutex<HashMap<String, StatsSlot>>,
 }
@@ -53,7 +76,7 @@ pub struct Cache {
 impl Default for Cache {
     fn default() -> Self {
         Cache {
-            users: Lru::new(100_000),
+            users: Lru::with_weighter(100_000, USER_CACHE_BYTES, UserWeighter),
             keys: Lru::new(10_000),
             stats: Mutex::default(),
         }
@@ -64,17 +87,24 @@ impl Cache {
     pub fn user(&self, resource_id: &str, user_id: &str) -> Option<Option<User>> {
         Entry::fresh(
             self.users
-                .get(&(resource_id.to_owned(), user_id.to_owned())),
+                .get(&(resource_id.to_owned(), user_id.to_owned()))
+                .map(|slot| slot.entry),
         )
     }
 
     pub fn put_user(&self, resource_id: &str, user_id: &str, user: Option<User>) {
-        let entry = Entry {
-            at: Instant::now(),
-            value: user,
+        let metadata = user.as_ref().map_or(0, |user| {
+            serde_json::to_string(&user.metadata).map_or(0, |text| text.len())
+        });
+        let slot = UserSlot {
+            weight: USER_BASE_BYTES + metadata as u64,
+            entry: Entry {
+                at: Instant::now(),
+                value: user,
+            },
         };
         self.users
-            .insert((resource_id.to_owned(), user_id.to_owned()), entry);
+            .insert((resource_id.to_owned(), user_id.to_owned()), slot);
     }
 
     pub fn key(&self, api_key_hash: &str) -> Option<KeyLookup> {
@@ -153,5 +183,51 @@ impl Cache {
                 slot.cached = None;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Map, Value};
+
+    use super::*;
+    use crate::domain::role::{Permissions, Role};
+
+    fn user(id: usize, metadata_bytes: usize) -> User {
+        let mut metadata = Map::new();
+        metadata.insert("blob".into(), Value::from("x".repeat(metadata_bytes)));
+        User {
+            id: format!("{id:024x}"),
+            resource_id: "site.com".into(),
+            username: format!("user{id}"),
+            email: format!("user{id}@example.com"),
+            role: Role::User,
+            permissions: Permissions::default(),
+            external_id: None,
+            display_name: None,
+            avatar_url: None,
+            metadata,
+            created_at: 0,
+            updated_at: 0,
+            token_version: 0,
+        }
+    }
+
+    #[test]
+    fn users_with_large_metadata_stay_within_the_byte_bound() {
+        let cache = Cache::default();
+        let count = (USER_CACHE_BYTES / 4096) as usize + 4_000;
+        for id in 0..count {
+            cache.put_user("site.com", &format!("{id:024x}"), Some(user(id, 4000)));
+        }
+        assert!(cache.users.weight() <= USER_CACHE_BYTES);
+        assert!(
+            cache.users.len() < count,
+            "{} of {count}",
+            cache.users.len()
+        );
+        // The newest is still served.
+        let last = format!("{:024x}", count - 1);
+        assert!(cache.user("site.com", &last).is_some());
     }
 }

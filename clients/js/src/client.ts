@@ -199,8 +199,56 @@ export class UserRoutes {
     });
   }
 
+  /**
+   * Issues a chat token for the user the site knows as `externalId`; with `user` (the `create`
+   * body), creates or updates that user first, in the same request: a site's token endpoint.
+   */
+  chatTokenFor(externalId: string, user?: T.CreateUserBody): Promise<T.ChatToken> {
+    return this.http.request({
+      method: 'POST',
+      path: '/users/chat-token',
+      body: user === undefined ? { externalId } : { externalId, user },
+      auth: { key: true, secret: true },
+    });
+  }
+
+  /**
+   * Creates (201) or updates (200) the user the site knows as `externalId`, in one idempotent
+   * call: left-out profile fields stay, `null` clears them.
+   */
+  upsert(externalId: string, body: T.CreateUserBody): Promise<T.User> {
+    return this.http.request({
+      method: 'PUT',
+      path: `/users/by-external-id/${seg(externalId)}`,
+      body,
+      auth: ADMIN,
+    });
+  }
+
+  /** The user the site knows as `externalId` (the secret, or a chat token). */
+  getByExternalId(externalId: string): Promise<T.PublicUser> {
+    return this.http.request({
+      method: 'GET',
+      path: `/users/by-external-id/${seg(externalId)}`,
+      auth: ADMIN,
+    });
+  }
+
   me(): Promise<T.User> {
     return this.http.request({ method: 'GET', path: '/users/me', auth: USER });
+  }
+
+  /** Changes the caller's own display name or avatar (`null` clears), unless the site forbids it. */
+  updateMe(body: T.UpdateMeBody): Promise<T.User> {
+    return this.http.request({ method: 'PATCH', path: '/users/me', body, auth: USER });
+  }
+
+  /**
+   * The public profiles (`id, username, displayName, avatarUrl`) of up to 100 users, by id or
+   * `ext:<externalId>`: those that exist, each once, in the order asked.
+   */
+  profiles(ids: string[]): Promise<T.UserProfile[]> {
+    return this.http.request({ method: 'GET', path: '/users', query: { ids: ids.join(',') }, auth: USER });
   }
 
   /** The caller's unread messages: the total and each conversation and ticket with any. */
@@ -208,6 +256,7 @@ export class UserRoutes {
     return this.http.request({ method: 'GET', path: '/users/me/unread', auth: USER });
   }
 
+  /** A user, by id or as `ext:<externalId>`. */
   get(userId: string): Promise<T.PublicUser> {
     return this.http.request({ method: 'GET', path: `/users/${seg(userId)}`, auth: USER });
   }
@@ -230,7 +279,7 @@ export class UserRoutes {
     return this.http.request({ method: 'GET', path: '/users', query, auth: ADMIN });
   }
 
-  /** Changes a user's role or permissions (admins and superadmins, or the secret). */
+  /** Changes a user's role, permissions, external id or profile (admins and superadmins, or the secret). */
   update(userId: string, body: T.UpdateUserBody): Promise<T.User> {
     return this.http.request({ method: 'PATCH', path: `/users/${seg(userId)}`, body, auth: ADMIN });
   }

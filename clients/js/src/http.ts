@@ -47,7 +47,7 @@ export interface AuthSpec {
 export type QueryValue = string | number | boolean | null | undefined;
 
 export interface RequestSpec {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Path under `/api/v1`, already encoded. */
   path: string;
   query?: object;

@@ -17,7 +17,7 @@
  */
 import type { ChatCloud } from './client.js';
 import { ChatCloudError } from './errors.js';
-import type { Message, MyUnread, UnreadCount } from './types.js';
+import type { Message, MyUnread, UnreadCount, UserProfile } from './types.js';
 
 export type ConversationKind = 'p2p' | 'support';
 
@@ -79,6 +79,8 @@ export interface RealtimeEvents {
   read: ReadReceipt;
   typing: TypingEvent;
   presence: PresenceEvent;
+  /** A user who shares a conversation with the caller changed their name or avatar. */
+  'user.updated': UserProfile;
   /** The unread counts changed. */
   unread: UnreadState;
   state: StateChange;
@@ -425,6 +427,8 @@ export class RealtimeClient {
         return this.emit('typing', frame.data as TypingEvent);
       case 'presence':
         return this.emit('presence', frame.data as PresenceEvent);
+      case 'user.updated':
+        return this.emit('user.updated', frame.data as UserProfile);
       case 'error':
         return this.emit('error', frame.data as { code: string; message: string });
       default:

@@ -40,6 +40,7 @@ export type Stats = ResponseOf<'/api/v1/admin-panel/stats', 'get'>;
 
 export type CreateUserBody = BodyOf<'/api/v1/users', 'post'>;
 export type UpdateUserBody = BodyOf<'/api/v1/users/{id}', 'patch'>;
+export type UpdateMeBody = BodyOf<'/api/v1/users/me', 'patch'>;
 export type CreateResourceBody = BodyOf<'/api/v1/resources', 'post'>;
 export type OpenTicketBody = BodyOf<'/api/v1/support/conversations', 'post'>;
 export type UpdateTicketBody = BodyOf<'/api/v1/support/conversations/{id}', 'patch'>;
@@ -52,11 +53,14 @@ export type HistoryQuery = QueryOf<'/api/v1/p2p/conversations/{id}/messages', 'g
 export type P2pListQuery = QueryOf<'/api/v1/p2p/conversations', 'get'>;
 export type TicketListQuery = QueryOf<'/api/v1/support/conversations', 'get'>;
 export type AdminConversationQuery = QueryOf<'/api/v1/admin-panel/conversations', 'get'>;
-export type UserListQuery = QueryOf<'/api/v1/users', 'get'>;
+export type UserListQuery = Omit<QueryOf<'/api/v1/users', 'get'>, 'ids'>;
 export type PageQuery = QueryOf<'/api/v1/admin-panel/users/{userId}/conversations', 'get'>;
 
 /** A page of a list route: `{data, total, page, limit, totalPages}`. */
 export type P2pConversationPage = ResponseOf<'/api/v1/p2p/conversations', 'get'>;
 export type TicketPage = ResponseOf<'/api/v1/support/conversations', 'get'>;
 export type AdminConversationPage = ResponseOf<'/api/v1/admin-panel/conversations', 'get'>;
-export type UserPage = ResponseOf<'/api/v1/users', 'get'>;
+type UserList = ResponseOf<'/api/v1/users', 'get'>;
+export type UserPage = Exclude<UserList, readonly unknown[]>;
+/** What every user of the resource may see of another: `GET /users?ids=`, `user.updated`. */
+export type UserProfile = Extract<UserList, readonly unknown[]>[number];

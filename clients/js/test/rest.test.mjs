@@ -35,6 +35,40 @@ test('users, tokens, presence and the caller', async () => {
   });
 });
 
+test("identity: the site's own ids, profiles and metadata", async () => {
+  const { server, resource, backend } = env;
+  const externalId = `site-${Date.now()}`;
+  const username = `ext${Date.now()}`;
+  const body = { username, email: `${username}@example.com`, displayName: 'Ana', metadata: { plan: 'gold' } };
+  const created = await backend.users.upsert(externalId, body);
+  assert.equal(created.externalId, externalId);
+  assert.deepEqual(created.metadata, { plan: 'gold' });
+  const updated = await backend.users.upsert(externalId, { ...body, displayName: 'Ana Lima' });
+  assert.equal(updated.id, created.id);
+  assert.equal(updated.displayName, 'Ana Lima');
+  const found = await backend.users.getByExternalId(externalId);
+  assert.equal(found.id, created.id);
+  const { chatToken, user } = await backend.users.chatTokenFor(externalId, {
+    username,
+    email: `${username}@example.com`,
+    avatarUrl: 'https://cdn.example.com/ana.png',
+  });
+  assert.equal(user.id, created.id);
+  const asAna = clientOf(server, resource, chatToken);
+  const renamed = await asAna.users.updateMe({ displayName: 'Ana L.' });
+  assert.equal(renamed.displayName, 'Ana L.');
+  assert.equal(renamed.avatarUrl, 'https://cdn.example.com/ana.png');
+  const bob = await makeUser(backend);
+  const asBob = clientOf(server, resource, bob.token);
+  assert.deepEqual(await asBob.users.profiles([`ext:${externalId}`, bob.user.id]), [
+    { id: created.id, username, displayName: 'Ana L.', avatarUrl: 'https://cdn.example.com/ana.png' },
+    { id: bob.user.id, username: bob.user.username, displayName: null, avatarUrl: null },
+  ]);
+  const seen = await asBob.users.get(`ext:${externalId}`);
+  assert.equal('metadata' in seen, false, 'plain users do not see the site\'s metadata');
+  await assert.rejects(asBob.users.profiles([]), { status: 400, code: 'invalid_query' });
+});
+
 test('P2P conversations and messages, every route', async () => {
   const { server, resource, backend } = env;
   const alice = await makeUser(backend);
