@@ -289,6 +289,24 @@ test('typing is relayed, and throttled by the client', async () => {
   bobLive.close();
 });
 
+test("a chat partner's profile change arrives as user.updated", async () => {
+  const { asBob, bob, live } = await pair();
+  const updates = [];
+  live.on('user.updated', (profile) => updates.push(profile));
+  const ready = synced(live);
+  live.connect();
+  await ready;
+  await asBob.users.updateMe({ displayName: 'Bob B.', avatarUrl: 'https://cdn.example.com/bob.png' });
+  await waitFor(() => updates.length === 1, 'the user.updated event');
+  assert.deepEqual(updates[0], {
+    id: bob.user.id,
+    username: bob.user.username,
+    displayName: 'Bob B.',
+    avatarUrl: 'https://cdn.example.com/bob.png',
+  });
+  live.close();
+});
+
 test('close 1013 (the process is full) backs off and retries; 1008 (too many sockets) stops', async () => {
   const { TestServer } = await import('./helpers.mjs');
   const full = new TestServer();
