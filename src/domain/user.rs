@@ -1,9 +1,9 @@
 //! Users of a resource and the validation of what a site may send about them.
 
 use serde::Serialize;
-use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
+use super::metadata::Metadata;
 use super::role::{Permissions, Role};
 use super::time;
 use crate::domain::error::Error;
@@ -30,7 +30,7 @@ pub struct User {
     /// The site's own data about the user (at most 50 keys, 4 KiB serialized); `{}` if none.
     /// Seen by the user, elevated roles and the site's server, never by other plain users.
     #[schema(value_type = Object)]
-    pub metadata: Map<String, Value>,
+    pub metadata: Metadata,
     #[serde(serialize_with = "time::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: i64,
@@ -115,15 +115,62 @@ impl<'a> UserRef<'a> {
     }
 }
 
+/// A text value checked once, by its `parse`: holding one means it passed.
+macro_rules! text_value {
+    ($(#[$doc:meta])* $name:ident, $check:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub struct $name(String);
+
+        impl $name {
+            pub fn parse(text: String) -> Result<$name, Error> {
+                $check(&text)?;
+                Ok($name(text))
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+
+            pub fn into_string(self) -> String {
+                self.0
+            }
+        }
+    };
+}
+
+text_value!(
+    /// 3..=50 characters of ASCII letters, digits, `_`, `.` and `-`.
+    Username,
+    check_username
+);
+text_value!(
+    /// An email address (see `check_email`).
+    Email,
+    check_email
+);
+text_value!(
+    /// The site's own id for a user: 1..=128 of `[A-Za-z0-9_.@:-]`.
+    ExternalId,
+    check_external_id
+);
+text_value!(
+    /// The name to show: 1..=100 characters, not blank.
+    DisplayName,
+    check_display_name
+);
+text_value!(
+    /// An `https` image URL of at most 2,048 characters.
+    AvatarUrl,
+    check_avatar_url
+);
+
 /// The longest `avatarUrl` accepted.
 pub const AVATAR_URL_MAX: usize = 2048;
-/// Most keys in a user's `metadata`, and its largest serialized size in bytes.
-pub const METADATA_MAX_KEYS: usize = 50;
-pub const METADATA_MAX_BYTES: usize = 4096;
 
 /// 1..=128 characters of ASCII letters, digits, `_`, `.`, `@`, `:` and `-` (no `,` or `/`, so
 /// that it fits a path segment and a comma-separated list).
-pub fn validate_external_id(external_id: &str) -> Result<(), Error> {
+fn check_external_id(external_id: &str) -> Result<(), Error> {
     let valid_chars = external_id
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'@' | b':' | b'-'));
@@ -137,7 +184,7 @@ pub fn validate_external_id(external_id: &str) -> Result<(), Error> {
 }
 
 /// 1..=100 characters (Unicode scalar values), not blank, no control characters; stored as sent.
-pub fn validate_display_name(name: &str) -> Result<(), Error> {
+fn check_display_name(name: &str) -> Result<(), Error> {
     let valid = !name.trim().is_empty()
         && name.chars().count() <= 100
         && !name.chars().any(|c| c.is_control() || is_bidi_control(c));
@@ -151,7 +198,7 @@ pub fn validate_display_name(name: &str) -> Result<(), Error> {
 }
 
 /// An `https://host/...` URL of at most 2,048 characters, without spaces or control characters.
-pub fn validate_avatar_url(url: &str) -> Result<(), Error> {
+fn check_avatar_url(url: &str) -> Result<(), Error> {
     let host = url
         .strip_prefix("https://")
         .map(|rest| rest.split(['/', '?', '#']).next().unwrap_or(""));
@@ -176,24 +223,8 @@ pub fn validate_avatar_url(url: &str) -> Result<(), Error> {
     }
 }
 
-/// At most 50 keys and 4 KiB serialized (as stored: compact JSON).
-pub fn validate_metadata(metadata: &Map<String, Value>) -> Result<String, Error> {
-    if metadata.len() > METADATA_MAX_KEYS {
-        return Err(Error::invalid_body(format!(
-            "metadata may have at most {METADATA_MAX_KEYS} keys"
-        )));
-    }
-    let text = serde_json::to_string(metadata).map_err(Error::internal)?;
-    if text.len() > METADATA_MAX_BYTES {
-        return Err(Error::invalid_body(format!(
-            "metadata may be at most {METADATA_MAX_BYTES} bytes serialized"
-        )));
-    }
-    Ok(text)
-}
-
 /// 3..=50 characters of ASCII letters, digits, `_`, `.` and `-`.
-pub fn validate_username(username: &str) -> Result<(), Error> {
+fn check_username(username: &str) -> Result<(), Error> {
     let valid_chars = username
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'));
@@ -208,7 +239,7 @@ pub fn validate_username(username: &str) -> Result<(), Error> {
 
 /// A practical address check: one `@`, a non-empty local part, a dotted domain, no spaces,
 /// at most 254 characters. Deliverability is the site's business.
-pub fn validate_email(email: &str) -> Result<(), Error> {
+fn check_email(email: &str) -> Result<(), Error> {
     let valid = email.len() <= 254
         && !email
             .chars()
@@ -245,22 +276,35 @@ mod tests {
     use super::*;
 
     #[test]
+    fn values_hold_only_what_parses() {
+        assert_eq!(
+            Username::parse("ana_1".into()).expect("valid").as_str(),
+            "ana_1"
+        );
+        assert!(Username::parse("a".into()).is_err());
+        assert!(Email::parse("ana@example".into()).is_err());
+        assert!(ExternalId::parse("a/b".into()).is_err());
+        assert!(DisplayName::parse(" ".into()).is_err());
+        assert!(AvatarUrl::parse("http://x.test/a.png".into()).is_err());
+    }
+
+    #[test]
     fn usernames() {
         for ok in ["john_doe", "a.b-c", "abc", &"x".repeat(50)] {
-            assert!(validate_username(ok).is_ok(), "{ok}");
+            assert!(check_username(ok).is_ok(), "{ok}");
         }
         for bad in ["ab", "john doe", "jöhn", "", &"x".repeat(51), "a/b"] {
-            assert!(validate_username(bad).is_err(), "{bad}");
+            assert!(check_username(bad).is_err(), "{bad}");
         }
     }
 
     #[test]
     fn external_ids() {
         for ok in ["42", "user@site.com", "a:b.c-d_e", &"x".repeat(128)] {
-            assert!(validate_external_id(ok).is_ok(), "{ok}");
+            assert!(check_external_id(ok).is_ok(), "{ok}");
         }
         for bad in ["", "a,b", "a/b", "a b", "é", &"x".repeat(129)] {
-            assert!(validate_external_id(bad).is_err(), "{bad}");
+            assert!(check_external_id(bad).is_err(), "{bad}");
         }
         assert_eq!(UserRef::parse("ext:42"), UserRef::External("42"));
         assert_eq!(UserRef::parse("abc"), UserRef::Id("abc"));
@@ -269,17 +313,17 @@ mod tests {
     #[test]
     fn display_names_and_avatars() {
         for ok in ["Ana", "Łukasz Żółw", &"é".repeat(100)] {
-            assert!(validate_display_name(ok).is_ok(), "{ok}");
+            assert!(check_display_name(ok).is_ok(), "{ok}");
         }
         for bad in ["", "   ", "a\nb", "a\u{202E}b", &"é".repeat(101)] {
-            assert!(validate_display_name(bad).is_err(), "{bad}");
+            assert!(check_display_name(bad).is_err(), "{bad}");
         }
         for ok in [
             "https://cdn.site.com/a.png",
             "https://site.com",
             "https://site.com:8443/a?b=c#d",
         ] {
-            assert!(validate_avatar_url(ok).is_ok(), "{ok}");
+            assert!(check_avatar_url(ok).is_ok(), "{ok}");
         }
         let long = format!("https://site.com/{}", "a".repeat(AVATAR_URL_MAX));
         for bad in [
@@ -291,28 +335,14 @@ mod tests {
             "https://sité.com/",
             long.as_str(),
         ] {
-            assert!(validate_avatar_url(bad).is_err(), "{bad}");
+            assert!(check_avatar_url(bad).is_err(), "{bad}");
         }
-    }
-
-    #[test]
-    fn metadata_limits() {
-        let mut metadata = Map::new();
-        for i in 0..METADATA_MAX_KEYS {
-            metadata.insert(format!("k{i}"), Value::from(i));
-        }
-        assert!(validate_metadata(&metadata).is_ok());
-        metadata.insert("one_more".into(), Value::Null);
-        assert!(validate_metadata(&metadata).is_err());
-        let mut big = Map::new();
-        big.insert("a".into(), Value::from("x".repeat(METADATA_MAX_BYTES)));
-        assert!(validate_metadata(&big).is_err());
     }
 
     #[test]
     fn emails() {
         for ok in ["john@example.com", "a.b+c@sub.example.org"] {
-            assert!(validate_email(ok).is_ok(), "{ok}");
+            assert!(check_email(ok).is_ok(), "{ok}");
         }
         for bad in [
             "john",
@@ -324,7 +354,7 @@ mod tests {
             "john@example..com",
             "john@.example.com",
         ] {
-            assert!(validate_email(bad).is_err(), "{bad}");
+            assert!(check_email(bad).is_err(), "{bad}");
         }
     }
 }

@@ -191,6 +191,7 @@ mod tests {
     use serde_json::{Map, Value};
 
     use super::*;
+    use crate::domain::metadata::Metadata;
     use crate::domain::role::{Permissions, Role};
 
     fn user(id: usize, metadata_bytes: usize) -> User {
@@ -206,7 +207,7 @@ mod tests {
             external_id: None,
             display_name: None,
             avatar_url: None,
-            metadata,
+            metadata: Metadata::parse(Value::Object(metadata)).expect("within the limits"),
             created_at: 0,
             updated_at: 0,
             token_version: 0,

@@ -3,31 +3,31 @@
 
 use std::collections::HashMap;
 
-use serde_json::{Map, Value};
-
 use super::db::{params, Db, DbError, DbExt, FromRow, Row};
 use super::engine::Stale;
 use super::sql::statements;
 use super::stats::StatsDelta;
 use super::Store;
 use crate::domain::error::Error;
+use crate::domain::metadata::Metadata;
 use crate::domain::page::PageRequest;
 use crate::domain::role::{Permissions, Role};
-use crate::domain::user::{User, UserProfile, UserRef};
+use crate::domain::user::{
+    AvatarUrl, DisplayName, Email, ExternalId, User, UserProfile, UserRef, Username,
+};
 
 /// A user to insert (validated by the caller).
 pub struct NewUser {
     pub id: String,
     pub resource_id: String,
-    pub username: String,
-    pub email: String,
+    pub username: Username,
+    pub email: Email,
     pub role: Role,
     pub permissions: Permissions,
-    pub external_id: Option<String>,
-    pub display_name: Option<String>,
-    pub avatar_url: Option<String>,
-    /// Validated and serialized; `None` is `{}`.
-    pub metadata: Option<String>,
+    pub external_id: Option<ExternalId>,
+    pub display_name: Option<DisplayName>,
+    pub avatar_url: Option<AvatarUrl>,
+    pub metadata: Metadata,
 }
 
 /// Changes to a user (validated and authorised): `None` leaves a field as it is, `Some(None)`
@@ -36,13 +36,13 @@ pub struct NewUser {
 pub struct UserChanges {
     /// The new role and the permissions that go with it (already merged).
     pub role: Option<(Role, Permissions)>,
-    pub username: Option<String>,
-    pub email: Option<String>,
-    pub external_id: Option<Option<String>>,
-    pub display_name: Option<Option<String>>,
-    pub avatar_url: Option<Option<String>>,
-    /// Serialized JSON object.
-    pub metadata: Option<Option<String>>,
+    pub username: Option<Username>,
+    pub email: Option<Email>,
+    pub external_id: Option<Option<ExternalId>>,
+    pub display_name: Option<Option<DisplayName>>,
+    pub avatar_url: Option<Option<AvatarUrl>>,
+    /// Replaces the metadata (`{}` clears it).
+    pub metadata: Option<Metadata>,
 }
 
 /// A user as it was before a change, and after it.
@@ -78,11 +78,7 @@ impl FromRow for User {
             external_id: row.opt_text()?,
             display_name: row.opt_text()?,
             avatar_url: row.opt_text()?,
-            metadata: match row.opt_text()? {
-                Some(text) => serde_json::from_str(&text)
-                    .map_err(|error| DbError::Decode(format!("metadata: {error}")))?,
-                None => Map::new(),
-            },
+            metadata: Metadata::from_stored(row.opt_text()?.as_deref()).map_err(DbError::Decode)?,
         })
     }
 }
@@ -223,7 +219,11 @@ impl Store {
     ) -> Result<Upserted, Error> {
         self.engine
             .write(move |tx| {
-                let external_id = new.external_id.clone().unwrap_or_default();
+                let external_id = new
+                    .external_id
+                    .as_ref()
+                    .map_or("", ExternalId::as_str)
+                    .to_owned();
                 // PostgreSQL's writers run concurrently: one upsert of an external id at a time.
                 let key = format!("{}\n{}", new.resource_id, external_id);
                 tx.db.execute(LOCK_EXTERNAL_ID, params![&key])?;
@@ -502,14 +502,14 @@ fn check_taken(
 }
 
 fn insert(db: &mut dyn Db, new: &NewUser, now: i64) -> Result<(), Error> {
-    let username_key = fold_case(&new.username);
-    let email_key = fold_case(&new.email);
+    let username_key = fold_case(new.username.as_str());
+    let email_key = fold_case(new.email.as_str());
     check_taken(
         db,
         &new.resource_id,
         &username_key,
         &email_key,
-        new.external_id.as_deref(),
+        new.external_id.as_ref().map(ExternalId::as_str),
         None,
     )?;
     let p = new.permissions;
@@ -518,8 +518,8 @@ fn insert(db: &mut dyn Db, new: &NewUser, now: i64) -> Result<(), Error> {
         params![
             &new.id,
             &new.resource_id,
-            &new.username,
-            &new.email,
+            new.username.as_str(),
+            new.email.as_str(),
             &username_key,
             &email_key,
             new.role.as_str(),
@@ -529,10 +529,10 @@ fn insert(db: &mut dyn Db, new: &NewUser, now: i64) -> Result<(), Error> {
             p.can_edit_message,
             p.can_archive_conversation,
             now,
-            new.external_id.as_deref(),
-            new.display_name.as_deref(),
-            new.avatar_url.as_deref(),
-            new.metadata.as_deref()
+            new.external_id.as_ref().map(ExternalId::as_str),
+            new.display_name.as_ref().map(DisplayName::as_str),
+            new.avatar_url.as_ref().map(AvatarUrl::as_str),
+            &new.metadata.to_stored()
         ],
     )?;
     Ok(())
@@ -540,22 +540,17 @@ fn insert(db: &mut dyn Db, new: &NewUser, now: i64) -> Result<(), Error> {
 
 /// The user `insert` stored.
 fn new_user(new: NewUser, now: i64) -> User {
-    let metadata = new
-        .metadata
-        .as_deref()
-        .and_then(|text| serde_json::from_str::<Map<String, Value>>(text).ok())
-        .unwrap_or_default();
     User {
         id: new.id,
         resource_id: new.resource_id,
-        username: new.username,
-        email: new.email,
+        username: new.username.into_string(),
+        email: new.email.into_string(),
         role: new.role,
         permissions: new.permissions,
-        external_id: new.external_id,
-        display_name: new.display_name,
-        avatar_url: new.avatar_url,
-        metadata,
+        external_id: new.external_id.map(ExternalId::into_string),
+        display_name: new.display_name.map(DisplayName::into_string),
+        avatar_url: new.avatar_url.map(AvatarUrl::into_string),
+        metadata: new.metadata,
         token_version: 0,
         created_at: now,
         updated_at: now,
@@ -565,22 +560,36 @@ fn new_user(new: NewUser, now: i64) -> User {
 /// Writes `changes` over `current` and returns the user as stored.
 fn update(db: &mut dyn Db, current: &User, changes: UserChanges, now: i64) -> Result<User, Error> {
     let (role, p) = changes.role.unwrap_or((current.role, current.permissions));
-    let username = changes.username.unwrap_or_else(|| current.username.clone());
-    let email = changes.email.unwrap_or_else(|| current.email.clone());
-    let external_id = changes
-        .external_id
-        .unwrap_or_else(|| current.external_id.clone());
-    let display_name = changes
-        .display_name
-        .unwrap_or_else(|| current.display_name.clone());
-    let avatar_url = changes
-        .avatar_url
-        .unwrap_or_else(|| current.avatar_url.clone());
-    let metadata = match changes.metadata {
-        Some(metadata) => metadata,
-        None if current.metadata.is_empty() => None,
-        None => Some(serde_json::to_string(&current.metadata).map_err(Error::internal)?),
-    };
+    let username = changes
+        .username
+        .map_or_else(|| current.username.clone(), Username::into_string);
+    let email = changes
+        .email
+        .map_or_else(|| current.email.clone(), Email::into_string);
+    /// A change if given (`Some(None)` clears), else the current value.
+    fn merged<T>(
+        change: Option<Option<T>>,
+        current: &Option<String>,
+        text: fn(T) -> String,
+    ) -> Option<String> {
+        change.map_or_else(|| current.clone(), |value| value.map(text))
+    }
+    let external_id = merged(
+        changes.external_id,
+        &current.external_id,
+        ExternalId::into_string,
+    );
+    let display_name = merged(
+        changes.display_name,
+        &current.display_name,
+        DisplayName::into_string,
+    );
+    let avatar_url = merged(
+        changes.avatar_url,
+        &current.avatar_url,
+        AvatarUrl::into_string,
+    );
+    let metadata = changes.metadata.unwrap_or_else(|| current.metadata.clone());
     let (username_key, email_key) = (fold_case(&username), fold_case(&email));
     check_taken(
         db,
@@ -608,7 +617,7 @@ fn update(db: &mut dyn Db, current: &User, changes: UserChanges, now: i64) -> Re
             external_id.as_deref(),
             display_name.as_deref(),
             avatar_url.as_deref(),
-            metadata.as_deref(),
+            &metadata.to_stored(),
             now
         ],
     )?;

@@ -10,11 +10,11 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::domain::page::{Page, PageQuery};
 use crate::domain::role::{Permissions, PermissionsPatch, Role};
 use crate::domain::time;
-use crate::domain::user::{validate_external_id, User, UserProfile, UserRef};
+use crate::domain::user::{ExternalId, User, UserProfile, UserRef};
 use crate::error::{AppError, ErrorBody, ErrorCode};
 use crate::http::envelope::{Data, Envelope};
 use crate::http::extract::{Caller, Json, Path, Query, Tenant};
-use crate::http::routes::users::{announce_profile, ProfileFields};
+use crate::http::routes::users::{announce_profile, parse_nullable, ProfileFields};
 use crate::http::state::AppState;
 use crate::store::UserChanges;
 
@@ -200,7 +200,7 @@ fn parse_ids(ids: &str) -> Result<Vec<String>, AppError> {
         UserRef::Id(id) => {
             id.len() == 24 && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
         }
-        UserRef::External(external_id) => validate_external_id(external_id).is_ok(),
+        UserRef::External(external_id) => ExternalId::parse(external_id.to_owned()).is_ok(),
     });
     if !valid {
         return Err(AppError::invalid_query(
@@ -270,9 +270,7 @@ async fn update_user(
 ) -> Result<Data<User>, AppError> {
     let manager = Manager::of(&tenant, caller.as_ref())?;
     let resource_id = &tenant.resource.resource_id;
-    if let Some(Some(external_id)) = &body.external_id {
-        validate_external_id(external_id)?;
-    }
+    let external_id = parse_nullable(body.external_id, ExternalId::parse)?;
     let profile = ProfileFields {
         display_name: body.display_name,
         avatar_url: body.avatar_url,
@@ -301,7 +299,7 @@ async fn update_user(
     };
     let changes = UserChanges {
         role: Some((role, permissions)),
-        external_id: body.external_id,
+        external_id,
         display_name: profile.display_name,
         avatar_url: profile.avatar_url,
         metadata: profile.metadata,

@@ -13,13 +13,13 @@ use crate::auth::jwt::JwtKeys;
 use crate::domain::conversation::ConversationType;
 use crate::domain::error::Error;
 use crate::domain::id::new_id;
+use crate::domain::metadata::Metadata;
 use crate::domain::policy;
 use crate::domain::resource::TokenIssuance;
 use crate::domain::role::{Permissions, PermissionsPatch, Role};
 use crate::domain::time::{self, now_ms};
 use crate::domain::user::{
-    validate_avatar_url, validate_display_name, validate_email, validate_external_id,
-    validate_metadata, validate_username, PublicUser, User, UserRef,
+    AvatarUrl, DisplayName, Email, ExternalId, PublicUser, User, UserRef, Username,
 };
 use crate::error::{AppError, ErrorBody, ErrorCode};
 use crate::http::envelope::{self, Created, Data, Envelope};
@@ -94,34 +94,34 @@ pub struct ProfileFields {
     pub metadata: Option<Option<Map<String, Value>>>,
 }
 
-/// Profile fields, validated, as the store takes them.
+/// Profile fields, parsed, as the store takes them.
 pub struct CheckedProfile {
-    pub display_name: Option<Option<String>>,
-    pub avatar_url: Option<Option<String>>,
-    pub metadata: Option<Option<String>>,
+    pub display_name: Option<Option<DisplayName>>,
+    pub avatar_url: Option<Option<AvatarUrl>>,
+    /// `null` in the body is `{}`: cleared.
+    pub metadata: Option<Metadata>,
 }
 
 impl ProfileFields {
     pub fn check(self) -> Result<CheckedProfile, AppError> {
-        if let Some(Some(name)) = &self.display_name {
-            validate_display_name(name)?;
-        }
-        if let Some(Some(url)) = &self.avatar_url {
-            validate_avatar_url(url)?;
-        }
-        let metadata = match self.metadata {
-            Some(Some(metadata)) if !metadata.is_empty() => {
-                Some(Some(validate_metadata(&metadata)?))
-            }
-            Some(_) => Some(None),
-            None => None,
-        };
         Ok(CheckedProfile {
-            display_name: self.display_name,
-            avatar_url: self.avatar_url,
-            metadata,
+            display_name: parse_nullable(self.display_name, DisplayName::parse)?,
+            avatar_url: parse_nullable(self.avatar_url, AvatarUrl::parse)?,
+            metadata: match self.metadata {
+                Some(Some(metadata)) => Some(Metadata::parse(Value::Object(metadata))?),
+                Some(None) => Some(Metadata::default()),
+                None => None,
+            },
         })
     }
+}
+
+/// A field that may be left out (`None`), `null` (`Some(None)`) or a value to parse.
+pub fn parse_nullable<T>(
+    field: Option<Option<String>>,
+    parse: fn(String) -> Result<T, Error>,
+) -> Result<Option<Option<T>>, Error> {
+    field.map(|value| value.map(parse).transpose()).transpose()
 }
 
 /// Tells an explicit `null` (Some(None)) from an absent field (None).
@@ -227,11 +227,13 @@ async fn create_user(
     caller: Option<Caller>,
     Json(mut request): Json<CreateUser>,
 ) -> Result<Created<User>, AppError> {
-    validate_username(&request.username)?;
-    validate_email(&request.email)?;
-    if let Some(external_id) = &request.external_id {
-        validate_external_id(external_id)?;
-    }
+    let username = Username::parse(request.username.clone())?;
+    let email = Email::parse(request.email.clone())?;
+    let external_id = request
+        .external_id
+        .take()
+        .map(ExternalId::parse)
+        .transpose()?;
     let profile = request.profile()?;
     let principal = Principal::of(&tenant, caller.as_ref().map(|c| &c.user));
     let (role, permissions) = principal.decide(None, request.role, request.permissions)?;
@@ -240,14 +242,14 @@ async fn create_user(
         .insert_user(NewUser {
             id: new_id(),
             resource_id: tenant.resource.resource_id.clone(),
-            username: request.username,
-            email: request.email,
+            username,
+            email,
             role,
             permissions,
-            external_id: request.external_id,
+            external_id,
             display_name: profile.display_name.flatten(),
             avatar_url: profile.avatar_url.flatten(),
-            metadata: profile.metadata.flatten(),
+            metadata: profile.metadata.unwrap_or_default(),
         })
         .await?;
     Ok(Created(user))
@@ -263,37 +265,37 @@ async fn upsert_user(
     external_id: &str,
     mut request: CreateUser,
 ) -> Result<(User, bool), AppError> {
-    validate_external_id(external_id)?;
+    let external_id = ExternalId::parse(external_id.to_owned())?;
     if request
         .external_id
         .as_deref()
-        .is_some_and(|given| given != external_id)
+        .is_some_and(|given| given != external_id.as_str())
     {
         return Err(AppError::bad_request(
             "externalId in the body must be the one of the path (or be left out)",
         ));
     }
-    validate_username(&request.username)?;
-    validate_email(&request.email)?;
+    let username = Username::parse(request.username.clone())?;
+    let email = Email::parse(request.email.clone())?;
     let profile = request.profile()?;
     let principal = Principal::of(tenant, caller);
     let (role, permissions) = (request.role, request.permissions);
     let new = NewUser {
         id: new_id(),
         resource_id: tenant.resource.resource_id.clone(),
-        username: request.username.clone(),
-        email: request.email.clone(),
+        username: username.clone(),
+        email: email.clone(),
         role: Role::User,
         permissions: Permissions::default(),
-        external_id: Some(external_id.to_owned()),
+        external_id: Some(external_id),
         display_name: profile.display_name.clone().flatten(),
         avatar_url: profile.avatar_url.clone().flatten(),
-        metadata: profile.metadata.clone().flatten(),
+        metadata: profile.metadata.clone().unwrap_or_default(),
     };
     let changes = UserChanges {
         role: None,
-        username: Some(request.username),
-        email: Some(request.email),
+        username: Some(username),
+        email: Some(email),
         external_id: None,
         display_name: profile.display_name,
         avatar_url: profile.avatar_url,
@@ -487,10 +489,10 @@ async fn issue_chat_token(
         }
         (Some(id), None, None) => state.store.find_user(resource_id, &id).await?,
         (None, Some(external_id), None) => {
-            validate_external_id(&external_id)?;
+            let external_id = ExternalId::parse(external_id)?;
             state
                 .store
-                .find_user_ref(resource_id, UserRef::External(&external_id))
+                .find_user_ref(resource_id, UserRef::External(external_id.as_str()))
                 .await?
         }
         (None, Some(external_id), Some(body)) => {
