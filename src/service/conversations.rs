@@ -9,7 +9,7 @@ use crate::domain::id::{is_id, new_id};
 use crate::domain::message::MessageText;
 use crate::domain::metadata::Metadata;
 use crate::domain::page::PageRequest;
-use crate::domain::policy::{self, TicketChange};
+use crate::domain::policy::{self, Access, TicketChange};
 use crate::domain::ticket::{Category, Subject};
 use crate::domain::user::UserRef;
 use crate::realtime::event::{ConversationSummary, Event};
@@ -125,13 +125,7 @@ impl Actor<'_> {
             .store
             .set_p2p_status(self.resource_id(), &chat.conversation.id, status)
             .await?;
-        let summary = ConversationSummary::from(&conversation);
-        self.publish(&conversation, Event::ConversationUpdated(summary))
-            .await;
-        Ok(Visible {
-            conversation,
-            access: chat.access,
-        })
+        Ok(self.chat_updated(conversation, chat.access).await)
     }
 
     /// Replaces a chat's metadata.
@@ -141,13 +135,18 @@ impl Actor<'_> {
             .store
             .set_metadata(self.resource_id(), &chat.conversation.id, metadata)
             .await?;
+        Ok(self.chat_updated(conversation, chat.access).await)
+    }
+
+    /// Tells the chat's audience it changed, and hands it back as the actor sees it.
+    async fn chat_updated(&self, conversation: Conversation, access: Access) -> Visible {
         let summary = ConversationSummary::from(&conversation);
         self.publish(&conversation, Event::ConversationUpdated(summary))
             .await;
-        Ok(Visible {
+        Visible {
             conversation,
-            access: chat.access,
-        })
+            access,
+        }
     }
 
     /// Opens a ticket as its customer, with its first message if given.

@@ -365,3 +365,26 @@ pub async fn post_message(app: &TestApp, user: &TestUser, path: &str, text: &str
     )
     .await
 }
+
+/// A user and their chat token, made by the site's server in one `chat-token` call that creates
+/// or updates the user by the site's own id.
+pub async fn site_user(
+    app: &TestApp,
+    site: &TestResource,
+    external_id: &str,
+    user: Value,
+) -> TestUser {
+    let reply = send(
+        app.request(Method::POST, "/api/v1/users/chat-token")
+            .header("x-api-key", &site.api_key)
+            .header("x-api-secret", &site.api_secret)
+            .json(&json!({ "externalId": external_id, "user": user })),
+    )
+    .await;
+    let data = reply.data(200);
+    TestUser {
+        id: data["user"]["id"].as_str().expect("id").to_owned(),
+        token: data["chatToken"].as_str().expect("chatToken").to_owned(),
+        api_key: site.api_key.clone(),
+    }
+}

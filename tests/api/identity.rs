@@ -5,7 +5,7 @@
 use reqwest::{Method, RequestBuilder};
 use serde_json::{json, Value};
 
-use crate::helpers::{open_p2p, post_message, send, TestApp, TestResource, TestUser};
+use crate::helpers::{open_p2p, post_message, send, site_user, TestApp, TestResource};
 use crate::ws::{connect, next_raw, Socket};
 
 /// A request with the resource's key and secret (the site's server).
@@ -28,21 +28,6 @@ fn put_external(app: &TestApp, site: &TestResource, external_id: &str) -> Reques
 async fn user_count(app: &TestApp, site: &TestResource) -> i64 {
     let reply = send(server(app, site, Method::GET, "/api/v1/users")).await;
     reply.data(200)["total"].as_i64().expect("total")
-}
-
-/// A user with a chat token, made by the site's server through `chat-token` with an upsert.
-async fn site_user(app: &TestApp, site: &TestResource, external_id: &str, body: Value) -> TestUser {
-    let reply = send(
-        server(app, site, Method::POST, "/api/v1/users/chat-token")
-            .json(&json!({ "externalId": external_id, "user": body })),
-    )
-    .await;
-    let data = reply.data(200);
-    TestUser {
-        id: data["user"]["id"].as_str().expect("id").to_owned(),
-        token: data["chatToken"].as_str().expect("chatToken").to_owned(),
-        api_key: site.api_key.clone(),
-    }
 }
 
 #[tokio::test]

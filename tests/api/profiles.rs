@@ -6,24 +6,7 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::helpers::{send, TestApp, TestResource, TestUser};
-
-/// A user and their chat token, made by the site's server in one call by its own id.
-async fn site_user(app: &TestApp, site: &TestResource, external_id: &str, user: Value) -> TestUser {
-    let reply = send(
-        app.request(Method::POST, "/api/v1/users/chat-token")
-            .header("x-api-key", &site.api_key)
-            .header("x-api-secret", &site.api_secret)
-            .json(&json!({ "externalId": external_id, "user": user })),
-    )
-    .await;
-    let data = reply.data(200);
-    TestUser {
-        id: data["user"]["id"].as_str().expect("id").to_owned(),
-        token: data["chatToken"].as_str().expect("chatToken").to_owned(),
-        api_key: site.api_key.clone(),
-    }
-}
+use crate::helpers::{send, site_user, TestApp, TestUser};
 
 fn profile(user: &TestUser, username: &str, display_name: &str, avatar: Option<&str>) -> Value {
     json!({
