@@ -10,9 +10,9 @@ use tracing_subscriber::EnvFilter;
 
 use crate::auth::jwt::JwtKeys;
 use crate::config::{Config, DatabaseConfig};
+use crate::domain::error::Error;
 use crate::domain::resource::TokenIssuance;
 use crate::domain::time::now_ms;
-use crate::error::AppError;
 use crate::http::routes::users::ChatToken;
 use crate::http::state::{self as app, AppState};
 use crate::store::Store;
@@ -149,12 +149,12 @@ impl ResourceCommand {
                     .set_self_profile_edit(&resource_id, self_profile_edit)
                     .await?
                 {
-                    return Err(AppError::NotFound("resource").into());
+                    return Err(Error::NotFound("resource").into());
                 }
                 let (resource, _) = store
                     .find_resource(&resource_id)
                     .await?
-                    .ok_or(AppError::NotFound("resource"))?;
+                    .ok_or(Error::NotFound("resource"))?;
                 serde_json::to_value(resource)?
             }
             ResourceCommand::List { database } => {
@@ -168,7 +168,7 @@ impl ResourceCommand {
                 let (resource, _) = store
                     .find_resource(&resource_id)
                     .await?
-                    .ok_or(AppError::NotFound("resource"))?;
+                    .ok_or(Error::NotFound("resource"))?;
                 let stats = store.stats(&resource_id, now_ms()).await?;
                 let mut shown = serde_json::to_value(resource)?;
                 shown["stats"] = serde_json::to_value(stats)?;
@@ -196,7 +196,7 @@ async fn print_token(
     let user = store
         .find_user(resource_id, user_id)
         .await?
-        .ok_or(AppError::NotFound("user"))?;
+        .ok_or(Error::NotFound("user"))?;
     let keys = JwtKeys::new(&app::token_key(&store, jwt_secret).await?);
     let token = ChatToken::issue(&keys, user)?;
     println!("{}", serde_json::to_string_pretty(&token)?);

@@ -8,8 +8,6 @@ pub mod cli;
 pub mod config;
 /// Pure domain types and rules.
 pub mod domain;
-/// The error type and its envelope.
-pub mod error;
 /// Routes, extractors, middleware.
 pub mod http;
 /// Real-time events: the connection hub and the bus.

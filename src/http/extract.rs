@@ -14,7 +14,7 @@ use serde_json::Value;
 use crate::auth::keys;
 use crate::domain::resource::Resource;
 use crate::domain::user::User;
-use crate::error::{AppError, ErrorCode};
+use crate::http::error::{AppError, ErrorCode};
 use crate::http::rate_limit::Budget;
 use crate::http::state::AppState;
 use crate::service::Actor;

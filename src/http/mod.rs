@@ -2,6 +2,7 @@
 
 pub mod cors;
 pub mod envelope;
+pub mod error;
 pub mod extract;
 pub mod metrics;
 pub mod openapi;
@@ -25,7 +26,7 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::domain::id::new_id;
-use crate::error::{AppError, ErrorCode};
+use crate::http::error::{AppError, ErrorCode};
 use crate::server;
 use state::AppState;
 use tokio::net::TcpListener;

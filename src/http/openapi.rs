@@ -14,8 +14,8 @@ use utoipa::{Modify, OpenApi};
         description = "1:1 chat, support tickets and an admin panel for your website. Every response is `{\"success\":true,\"data\":...}` or `{\"success\":false,\"message\":\"...\",\"code\":\"...\"}`.",
     ),
     components(schemas(
-        crate::error::ErrorBody,
-        crate::error::ErrorCode,
+        crate::http::error::ErrorBody,
+        crate::http::error::ErrorCode,
         crate::realtime::event::Event,
         crate::http::routes::ws::ClientEvent,
         crate::http::routes::ws::SessionFrame,

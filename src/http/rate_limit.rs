@@ -26,7 +26,7 @@ use ipnet::IpNet;
 
 use crate::config::Config;
 use crate::domain::time::now_ms;
-use crate::error::AppError;
+use crate::http::error::AppError;
 use crate::http::state::AppState;
 
 const WINDOW_MS: i64 = 60_000;

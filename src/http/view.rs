@@ -14,7 +14,7 @@ use crate::domain::metadata::Metadata;
 use crate::domain::policy::{self, Access};
 use crate::domain::time;
 use crate::domain::user::{User, UserProfile};
-use crate::error::AppError;
+use crate::http::error::AppError;
 use crate::service::Visible;
 use crate::store::Store;
 

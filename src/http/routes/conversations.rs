@@ -9,7 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::domain::message::MessageText;
 use crate::domain::metadata::Metadata;
 use crate::domain::policy;
-use crate::error::AppError;
+use crate::http::error::AppError;
 use crate::service::messages::{ClientMessageId, HistoryCursor, Outgoing, ReadMark, ReadUpTo};
 use crate::service::Visible;
 
@@ -179,7 +179,7 @@ macro_rules! conversation_routes {
             use crate::http::state::AppState;
             use crate::domain::message::Message;
             use crate::domain::page::CursorPage;
-            use crate::error::{AppError, ErrorBody};
+            use crate::http::error::{AppError, ErrorBody};
             use crate::http::envelope::{envelope, Data, Envelope};
             use crate::http::extract::{Caller, IdempotencyKey, Json, OptionalJson, Path, Query};
             use crate::http::message_body_limit;

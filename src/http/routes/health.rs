@@ -10,8 +10,8 @@ use axum::Router;
 use serde_json::json;
 
 use crate::auth::keys::constant_time_eq;
-use crate::error::{AppError, ErrorCode};
 use crate::http::envelope::{envelope, Data};
+use crate::http::error::{AppError, ErrorCode};
 use crate::http::extract::header_str;
 use crate::http::state::AppState;
 

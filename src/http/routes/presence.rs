@@ -8,8 +8,8 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::domain::policy::{self, PresenceRule};
 use crate::domain::time::{self, now_ms};
 use crate::domain::user::UserRef;
-use crate::error::{AppError, ErrorBody};
 use crate::http::envelope::{Data, Envelope};
+use crate::http::error::{AppError, ErrorBody};
 use crate::http::extract::{Caller, Path};
 use crate::http::state::AppState;
 

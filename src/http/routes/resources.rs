@@ -5,8 +5,8 @@ use axum::http::HeaderMap;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::auth::keys;
-use crate::error::{AppError, ErrorBody};
 use crate::http::envelope::{Created, Data, Envelope};
+use crate::http::error::{AppError, ErrorBody};
 use crate::http::extract::{header_str, Json, Operator, Path};
 use crate::http::rate_limit::Budget;
 use crate::http::state::AppState;

@@ -21,8 +21,8 @@ use crate::domain::time::{self, now_ms};
 use crate::domain::user::{
     AvatarUrl, DisplayName, Email, ExternalId, PublicUser, User, UserRef, Username,
 };
-use crate::error::{AppError, ErrorBody, ErrorCode};
 use crate::http::envelope::{self, Created, Data, Envelope};
+use crate::http::error::{AppError, ErrorBody, ErrorCode};
 use crate::http::extract::{Caller, Json, Path, Tenant};
 use crate::http::state::AppState;
 use crate::realtime::event::{Audience, Event};
@@ -534,12 +534,14 @@ async fn issue_chat_token(
 impl ChatToken {
     /// A fresh token for `user`, valid 30 days (also printed by `chatcloud token`).
     pub fn issue(jwt: &JwtKeys, user: User) -> Result<ChatToken, AppError> {
-        let (chat_token, claims) = jwt.issue(
-            &user.id,
-            &user.resource_id,
-            user.token_version,
-            now_ms() / 1000,
-        )?;
+        let (chat_token, claims) = jwt
+            .issue(
+                &user.id,
+                &user.resource_id,
+                user.token_version,
+                now_ms() / 1000,
+            )
+            .map_err(AppError::internal)?;
         Ok(ChatToken {
             chat_token,
             expires_at: claims.exp * 1000,

@@ -18,7 +18,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::domain::time::now_ms;
 use crate::domain::user::User;
-use crate::error::{AppError, ErrorBody, ErrorCode};
+use crate::http::error::{AppError, ErrorBody, ErrorCode};
 use crate::http::extract::{contains_nul, foreign_origin, header_str, Caller, Query, Tenant};
 use crate::http::rate_limit::Budget;
 use crate::http::state::AppState;

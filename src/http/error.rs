@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::auth::jwt::TokenError;
 use crate::domain::error::{Error as DomainError, InvalidInput, Unavailable};
 
 /// Every way a request can fail. `code` strings are stable (contract §1).
@@ -326,5 +327,19 @@ impl From<DomainError> for AppError {
             }
             DomainError::Internal(error) => AppError::Internal(error),
         }
+    }
+}
+
+impl From<TokenError> for AppError {
+    fn from(error: TokenError) -> Self {
+        let code = match error {
+            TokenError::Expired => ErrorCode::TokenExpired,
+            TokenError::Invalid => ErrorCode::InvalidToken,
+        };
+        let message = match error {
+            TokenError::Expired => "chat token has expired",
+            TokenError::Invalid => "chat token is invalid",
+        };
+        AppError::unauthorized(message, code)
     }
 }
