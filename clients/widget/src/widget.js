@@ -50,6 +50,11 @@ function time(iso) {
   }
 }
 
+/** How the widget names a person: their display name, else their username. */
+function shownName(profile) {
+  return profile.displayName ?? profile.username;
+}
+
 function badge(count, what) {
   if (!count) return null;
   return h('span', { class: 'badge', 'aria-label': `${count} unread ${what}` }, count > 99 ? '99+' : count);
@@ -203,8 +208,12 @@ export class Widget {
     for (const type of ['conversation.created', 'conversation.updated', 'ticket.created', 'ticket.updated']) {
       live.on(type, (summary) => this.onSummary(summary));
     }
+    live.on('user.updated', (user) => {
+      this.names.set(user.id, shownName(user));
+      if (this.view.name === 'chats') this.renderList();
+    });
     this.me = await this.api.users.me();
-    this.names.set(this.me.id, this.me.username);
+    this.names.set(this.me.id, shownName(this.me));
     live.connect();
     await this.refresh();
     if (options.peer) await this.chatWith(options.peer);
@@ -246,11 +255,13 @@ export class Widget {
     else this.open();
   }
 
-  /** Opens (or finds) the conversation with another user of the site and shows it. */
+  /** Opens (or finds) the conversation with another user of the site (their id, or
+   * `ext:<the site's own id>`) and shows it. */
   async chatWith(userId) {
     if (this.me === null) await this.ready;
     const conversation = await this.api.p2p.open(userId);
     this.kinds.set(conversation.id, 'p2p');
+    this.learnNames(conversation);
     if (!this.opened) this.open();
     await this.show({ name: 'conversation', kind: 'p2p', id: conversation.id, item: conversation });
   }
@@ -275,12 +286,17 @@ export class Widget {
       this.names.set(
         userId,
         this.api.users.get(userId).then(
-          (user) => user.username,
+          (user) => shownName(user),
           () => 'Someone',
         ),
       );
     }
     return this.names.get(userId);
+  }
+
+  /** Keeps the names of a conversation's participants (its `participants` profiles). */
+  learnNames(conversation) {
+    for (const profile of conversation.participants ?? []) this.names.set(profile.id, shownName(profile));
   }
 
   peerOf(conversation) {
@@ -295,7 +311,10 @@ export class Widget {
     const [chats, tickets] = await Promise.all([this.api.p2p.list({ limit: 50 }), this.api.support.list({ limit: 50 })]);
     this.conversations = chats.data;
     this.tickets = tickets.data;
-    for (const item of chats.data) this.kinds.set(item.id, 'p2p');
+    for (const item of chats.data) {
+      this.kinds.set(item.id, 'p2p');
+      this.learnNames(item);
+    }
     for (const item of tickets.data) this.kinds.set(item.id, 'support');
     await Promise.all(chats.data.map((item) => this.nameOf(this.peerOf(item))));
     this.renderBadges();
@@ -487,6 +506,7 @@ export class Widget {
     view.item = item;
     let label;
     if (view.kind === 'p2p') {
+      this.learnNames(item);
       view.peer = this.peerOf(item);
       label = await this.nameOf(view.peer);
       this.title.replaceChildren(label);

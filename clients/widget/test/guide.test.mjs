@@ -1,9 +1,11 @@
 // The integration guide (docs/INTEGRATION.md) as a reader follows it: its shell blocks after
 // step 1 (running the server and setting the variables, which the test does itself) run as
-// written with bash, curl and jq, in an empty directory, against a fresh server: they make the
-// users, write the site (Node, and again Python) and its page, start the site, check its token
-// endpoint and print one address per person. Then Maria and Tom open those addresses in headless
-// chromium (two contexts: no shared cookies) and chat live through the widget on the page.
+// written with bash, curl and jq, in an empty directory, against a fresh server: they write the
+// site (Node, and again Python) and its page, start the site (which makes its users under its own
+// ids), check its token endpoint and print one address per person, then make the support agent
+// by its external id and print the agent's token. No block keeps an id of ChatCloud's. Then Maria
+// and Tom open those addresses in headless chromium (two contexts: no shared cookies) and chat
+// live through the widget on the page, which opens the chat by `ext:` and shows display names.
 // Every wait is on a condition with a deadline.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -64,6 +66,9 @@ async function followTheGuide(site) {
   const blocks = shellBlocks();
   assert.match(blocks[0], /serve/, 'step 1 runs the server');
   assert.match(blocks[1], /^KEY=pk_\.\.\./m, 'then come the variables');
+  for (const block of blocks.slice(2)) {
+    assert.doesNotMatch(block, /\buserId\b|\.data\.id\b/, 'the guide names users by the site\'s own ids only');
+  }
   const start = blocks.findIndex((block) => /node site\.mjs &/.test(block));
   assert.ok(start > 1, 'a block starts the Node site');
   const startCommand = site === 'python' ? blocks[start].replace('node site.mjs', 'python3 site.py') : blocks[start];
@@ -95,8 +100,13 @@ async function followTheGuide(site) {
     });
     sitePid = Number(/site pid: (\d+)/.exec(run.out)?.[1]) || null;
     assert.equal(run.code, 0, `the guide's blocks failed:\n${run.err}\n${run.out}`);
-    assert.match(run.out, /maria=[0-9a-f]{24} tom=[0-9a-f]{24} agent=[0-9a-f]{24}/);
     assert.match(run.out, /^"eyJ[\w-]+\.[\w-]+\.[\w-]+"$/m, 'the token endpoint answers a token');
+    assert.match(run.out, /^\{"externalId":"maria","username":"maria","displayName":"Maria Garcia"\}$/m, 'Maria, upserted by her id');
+    assert.match(run.out, /^\{"externalId":"sam","username":"support_sam","role":"staff"\}$/m, 'the agent, made by its id');
+    // Tom never asked for a token: the site made him at start, so Maria can message him.
+    const secret = { 'x-api-key': resource.apiKey, 'x-api-secret': resource.apiSecret };
+    const tomUser = await api(server.base, 'GET', '/users/by-external-id/tom', { headers: secret });
+    assert.equal(tomUser.displayName, 'Tom Baker');
     const maria = /^Maria: (\S+)$/m.exec(run.out)?.[1];
     const tom = /^Tom: +(\S+)$/m.exec(run.out)?.[1];
     assert.ok(maria && tom, `two addresses printed:\n${run.out}`);
@@ -137,12 +147,13 @@ async function chat(mariaUrl, tomUrl, site) {
 
     // Tom's chat button counts it; he opens the conversation and answers.
     await tom.getByRole('button', { name: 'Open chat, 1 unread' }).click();
-    await tom.getByRole('button', { name: /maria/ }).click();
+    await maria.getByRole('heading', { name: 'Tom Baker' }).waitFor();
+    await tom.getByRole('button', { name: /Maria Garcia/ }).click();
     await tom.locator('.msg', { hasText: 'still for sale' }).waitFor();
     await maria.locator('.msg.mine[data-read="true"]', { hasText: 'still for sale' }).waitFor();
     const tomInput = tom.getByLabel('Message', { exact: true });
     await tomInput.pressSequentially('Yes it is');
-    await maria.getByText('tom is typing').waitFor();
+    await maria.getByText('Tom Baker is typing').waitFor();
     await tomInput.press('Enter');
     await maria.locator('.msg', { hasText: 'Yes it is' }).waitFor();
     await tom.locator('.msg.mine[data-read="true"]', { hasText: 'Yes it is' }).waitFor();
