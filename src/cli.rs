@@ -11,7 +11,7 @@ use tracing_subscriber::EnvFilter;
 use crate::auth::jwt::JwtKeys;
 use crate::config::{Config, DatabaseConfig};
 use crate::domain::error::Error;
-use crate::domain::resource::TokenIssuance;
+use crate::domain::resource::{Resource, TokenIssuance};
 use crate::domain::time::now_ms;
 use crate::http::routes::users::ChatToken;
 use crate::http::state::{self as app, AppState};
@@ -124,14 +124,13 @@ impl ResourceCommand {
                 no_self_profile_edit,
                 database,
             } => {
-                let token_issuance = if open {
-                    TokenIssuance::Open
-                } else {
-                    TokenIssuance::Secret
-                };
                 let request = CreateResource {
                     resource_id,
-                    token_issuance,
+                    token_issuance: if open {
+                        TokenIssuance::Open
+                    } else {
+                        TokenIssuance::Secret
+                    },
                     allowed_origins,
                     self_profile_edit: !no_self_profile_edit,
                 };
@@ -151,11 +150,7 @@ impl ResourceCommand {
                 {
                     return Err(Error::NotFound("resource").into());
                 }
-                let (resource, _) = store
-                    .find_resource(&resource_id)
-                    .await?
-                    .ok_or(Error::NotFound("resource"))?;
-                serde_json::to_value(resource)?
+                serde_json::to_value(find_resource(&store, &resource_id).await?)?
             }
             ResourceCommand::List { database } => {
                 serde_json::to_value(connect(&database).await?.list_resources().await?)?
@@ -165,13 +160,8 @@ impl ResourceCommand {
                 database,
             } => {
                 let store = connect(&database).await?;
-                let (resource, _) = store
-                    .find_resource(&resource_id)
-                    .await?
-                    .ok_or(Error::NotFound("resource"))?;
-                let stats = store.stats(&resource_id, now_ms()).await?;
-                let mut shown = serde_json::to_value(resource)?;
-                shown["stats"] = serde_json::to_value(stats)?;
+                let mut shown = serde_json::to_value(find_resource(&store, &resource_id).await?)?;
+                shown["stats"] = serde_json::to_value(store.stats(&resource_id, now_ms()).await?)?;
                 shown
             }
             ResourceCommand::RotateKeys {
@@ -184,6 +174,14 @@ impl ResourceCommand {
         println!("{}", serde_json::to_string_pretty(&output)?);
         Ok(())
     }
+}
+
+async fn find_resource(store: &Store, resource_id: &str) -> anyhow::Result<Resource> {
+    let (resource, _) = store
+        .find_resource(resource_id)
+        .await?
+        .ok_or(Error::NotFound("resource"))?;
+    Ok(resource)
 }
 
 async fn print_token(
