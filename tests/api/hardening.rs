@@ -168,6 +168,15 @@ async fn unknown_body_fields_are_refused_by_name_on_every_route() {
         (
             app.as_user(
                 &alice,
+                Method::PATCH,
+                &format!("/api/v1/p2p/conversations/{chat}"),
+            ),
+            json!({ "metadata": { "topic": "bikes" } }),
+            None,
+        ),
+        (
+            app.as_user(
+                &alice,
                 Method::POST,
                 &format!("/api/v1/p2p/conversations/{chat}/messages"),
             ),
