@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 use crate::auth::keys::KeyPair;
 use crate::domain::error::Error;
 use crate::domain::resource::{validate_origin, validate_resource_id, TokenIssuance};
-use crate::domain::time::{self, now_ms};
+use crate::domain::time::Timestamp;
 use crate::store::{NewResource, Store};
 
 /// `POST /api/v1/resources` body.
@@ -33,9 +33,7 @@ pub struct ProvisionedResource {
     pub api_secret: String,
     pub token_issuance: TokenIssuance,
     pub allowed_origins: Vec<String>,
-    #[serde(serialize_with = "time::rfc3339")]
-    #[schema(value_type = String, format = DateTime)]
-    pub created_at: i64,
+    pub created_at: Timestamp,
 }
 
 /// Validates and stores a resource with freshly generated keys; 409 if the id is taken.
@@ -59,7 +57,7 @@ pub async fn create_resource(
             secret_hash: keys.secret_hash,
             token_issuance: request.token_issuance,
             allowed_origins: request.allowed_origins,
-            created_at: now_ms(),
+            created_at: Timestamp::now(),
         })
         .await?;
     Ok(ProvisionedResource {

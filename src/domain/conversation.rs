@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::message::StoredMessage;
+use super::time::Timestamp;
 
 /// Which kind a conversation is, as the API names it (`"type"`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -219,10 +220,10 @@ pub struct Conversation {
     pub read_seq: PerSide<i64>,
     pub message_count: i64,
     pub last_seq: i64,
-    pub last_message_at: Option<i64>,
+    pub last_message_at: Option<Timestamp>,
     pub last_message: Option<StoredMessage>,
-    pub created_at: i64,
-    pub updated_at: i64,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
 }
 
 impl Conversation {

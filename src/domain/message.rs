@@ -5,7 +5,7 @@ use utoipa::ToSchema;
 
 use super::conversation::{PerSide, Side};
 use super::error::{Error, Result};
-use super::time;
+use super::time::Timestamp;
 
 /// Longest message text, in Unicode scalar values.
 pub const MAX_TEXT_CHARS: usize = 10_000;
@@ -45,9 +45,9 @@ pub struct StoredMessage {
     pub sender_id: String,
     pub sender_side: Side,
     pub text: String,
-    pub created_at: i64,
-    pub edited_at: Option<i64>,
-    pub deleted_at: Option<i64>,
+    pub created_at: Timestamp,
+    pub edited_at: Option<Timestamp>,
+    pub deleted_at: Option<Timestamp>,
 }
 
 /// `{"text": ...}`; empty once the message is deleted.
@@ -71,15 +71,9 @@ pub struct Message {
     pub content: Content,
     /// Whether the other side has read it.
     pub is_read: bool,
-    #[serde(serialize_with = "time::rfc3339")]
-    #[schema(value_type = String, format = DateTime)]
-    pub created_at: i64,
-    #[serde(serialize_with = "time::rfc3339_opt")]
-    #[schema(value_type = Option<String>, format = DateTime)]
-    pub edited_at: Option<i64>,
-    #[serde(serialize_with = "time::rfc3339_opt")]
-    #[schema(value_type = Option<String>, format = DateTime)]
-    pub deleted_at: Option<i64>,
+    pub created_at: Timestamp,
+    pub edited_at: Option<Timestamp>,
+    pub deleted_at: Option<Timestamp>,
 }
 
 impl StoredMessage {
@@ -132,9 +126,9 @@ mod tests {
             sender_id: "u".into(),
             sender_side: Side::One,
             text: "hello".into(),
-            created_at: 0,
+            created_at: Timestamp::from_millis(0),
             edited_at: None,
-            deleted_at: Some(1),
+            deleted_at: Some(Timestamp::from_millis(1)),
         };
         let unread = message.clone().view(PerSide { one: 3, two: 2 }, false);
         assert!(!unread.is_read);

@@ -250,6 +250,7 @@ mod tests {
     use super::*;
     use crate::domain::conversation::{Chat, ChatStatus, PerSide, Priority, Ticket};
     use crate::domain::role::Permissions;
+    use crate::domain::time::Timestamp;
 
     fn user(id: &str, role: Role) -> User {
         User {
@@ -259,8 +260,8 @@ mod tests {
             email: format!("{id}@example.com"),
             role,
             permissions: Permissions::default(),
-            created_at: 0,
-            updated_at: 0,
+            created_at: Timestamp::from_millis(0),
+            updated_at: Timestamp::from_millis(0),
             token_version: 0,
         }
     }
@@ -276,8 +277,8 @@ mod tests {
             last_seq: 0,
             last_message_at: None,
             last_message: None,
-            created_at: 0,
-            updated_at: 0,
+            created_at: Timestamp::from_millis(0),
+            updated_at: Timestamp::from_millis(0),
         }
     }
 
@@ -310,7 +311,7 @@ mod tests {
             sender_id: sender.into(),
             sender_side: Side::One,
             text: "hi".into(),
-            created_at: 0,
+            created_at: Timestamp::from_millis(0),
             edited_at: None,
             deleted_at: None,
         }

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::time;
+use super::time::Timestamp;
 use crate::domain::error::Error;
 
 /// Who may create users and issue chat tokens (contract §2).
@@ -41,9 +41,7 @@ pub struct Resource {
     pub resource_id: String,
     pub token_issuance: TokenIssuance,
     pub allowed_origins: Vec<String>,
-    #[serde(serialize_with = "time::rfc3339")]
-    #[schema(value_type = String, format = DateTime)]
-    pub created_at: i64,
+    pub created_at: Timestamp,
 }
 
 impl Resource {
@@ -130,7 +128,7 @@ mod tests {
             resource_id: "x".into(),
             token_issuance: TokenIssuance::Open,
             allowed_origins: vec!["*".into()],
-            created_at: 0,
+            created_at: Timestamp::from_millis(0),
         };
         assert!(resource.allows_origin("https://anything.example"));
     }

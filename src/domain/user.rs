@@ -4,7 +4,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::role::{Permissions, Role};
-use super::time;
+use super::time::Timestamp;
 use crate::domain::error::Error;
 
 /// A user as stored.
@@ -17,12 +17,8 @@ pub struct User {
     pub email: String,
     pub role: Role,
     pub permissions: Permissions,
-    #[serde(serialize_with = "time::rfc3339")]
-    #[schema(value_type = String, format = DateTime)]
-    pub created_at: i64,
-    #[serde(serialize_with = "time::rfc3339")]
-    #[schema(value_type = String, format = DateTime)]
-    pub updated_at: i64,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
     #[serde(skip)]
     pub token_version: i64,
 }
@@ -36,9 +32,7 @@ pub struct PublicUser {
     pub resource_id: String,
     pub username: String,
     pub role: Role,
-    #[serde(serialize_with = "time::rfc3339")]
-    #[schema(value_type = String, format = DateTime)]
-    pub created_at: i64,
+    pub created_at: Timestamp,
 }
 
 impl From<User> for PublicUser {

@@ -7,6 +7,8 @@ use serde_json::{json, Map, Value};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
+use crate::domain::time::TIMESTAMP_SCHEMA;
+
 #[derive(OpenApi)]
 #[openapi(
     info(
@@ -78,6 +80,7 @@ const ALWAYS: [&str; 5] = ["414", "429", "431", "500", "503"];
 /// Completes the generated document (see the module documentation) and returns it as served.
 pub fn finish(openapi: utoipa::openapi::OpenApi) -> Value {
     let mut document = serde_json::to_value(openapi).unwrap_or_default();
+    inline_timestamps(&mut document);
     add_shared_responses(&mut document);
     add_websocket_events(&mut document);
     if let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) {
@@ -91,6 +94,55 @@ pub fn finish(openapi: utoipa::openapi::OpenApi) -> Value {
         }
     }
     document
+}
+
+/// Writes every reference to the `Timestamp` schema as the `date-time` string it is (nullable
+/// where the field is optional), so that no client sees a component for it.
+fn inline_timestamps(document: &mut Value) {
+    if let Some(schemas) = document
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    {
+        schemas.remove(TIMESTAMP_SCHEMA);
+    }
+    inline_timestamps_in(document);
+}
+
+fn inline_timestamps_in(value: &mut Value) {
+    match value {
+        Value::Object(schema) => {
+            if let Some(inline) = timestamp_schema(schema) {
+                *schema = inline;
+            }
+            schema.values_mut().for_each(inline_timestamps_in);
+        }
+        Value::Array(items) => items.iter_mut().for_each(inline_timestamps_in),
+        _ => {}
+    }
+}
+
+/// The `date-time` string that a `Timestamp` reference stands for, with the reference's other
+/// keys (a description); nullable for `{"oneOf": [{"type": "null"}, <reference>]}`.
+fn timestamp_schema(schema: &Map<String, Value>) -> Option<Map<String, Value>> {
+    let reference = format!("#/components/schemas/{TIMESTAMP_SCHEMA}");
+    if schema.get("$ref").and_then(Value::as_str) == Some(reference.as_str()) {
+        let mut inline = schema.clone();
+        inline.remove("$ref");
+        inline.insert("type".to_owned(), json!("string"));
+        inline.insert("format".to_owned(), json!("date-time"));
+        return Some(inline);
+    }
+    let [null, reference] = schema.get("oneOf")?.as_array()?.as_slice() else {
+        return None;
+    };
+    if *null != json!({"type": "null"}) {
+        return None;
+    }
+    let mut inline = schema.clone();
+    inline.remove("oneOf");
+    inline.extend(timestamp_schema(reference.as_object()?)?);
+    inline.insert("type".to_owned(), json!(["string", "null"]));
+    Some(inline)
 }
 
 /// The headers every API response may carry (the rate-limit ones on budgeted requests).
@@ -262,5 +314,32 @@ fn constrain_parameter(parameter: &mut Value) {
     };
     if let Value::Object(constraints) = constraints {
         schema.extend(constraints);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_are_inlined_as_date_time_strings() {
+        let reference = json!({"$ref": "#/components/schemas/Timestamp"});
+        let mut document = json!({
+            "components": {"schemas": {
+                "Timestamp": {"type": "string", "format": "date-time"},
+                "Thing": {"properties": {
+                    "at": reference,
+                    "seen": {"oneOf": [{"type": "null"}, reference], "description": "When."},
+                }},
+            }},
+        });
+        inline_timestamps(&mut document);
+        assert_eq!(
+            document,
+            json!({"components": {"schemas": {"Thing": {"properties": {
+                "at": {"type": "string", "format": "date-time"},
+                "seen": {"type": ["string", "null"], "format": "date-time", "description": "When."},
+            }}}}})
+        );
     }
 }

@@ -9,7 +9,7 @@ use crate::domain::conversation::{
 };
 use crate::domain::message::Message;
 use crate::domain::policy::{self, Access};
-use crate::domain::time;
+use crate::domain::time::Timestamp;
 use crate::domain::user::User;
 use crate::service::Visible;
 
@@ -29,18 +29,12 @@ pub struct P2pConversationView {
     pub unread_count_p1: i64,
     pub unread_count_p2: i64,
     pub last_message: Option<Message>,
-    #[serde(serialize_with = "time::rfc3339_opt")]
-    #[schema(value_type = Option<String>, format = DateTime)]
-    pub last_message_at: Option<i64>,
+    pub last_message_at: Option<Timestamp>,
     pub last_seq: i64,
     /// The caller's read watermark (`null` for a moderator who is not a participant).
     pub last_read_seq: Option<i64>,
-    #[serde(serialize_with = "time::rfc3339")]
-    #[schema(value_type = String, format = DateTime)]
-    pub created_at: i64,
-    #[serde(serialize_with = "time::rfc3339")]
-    #[schema(value_type = String, format = DateTime)]
-    pub updated_at: i64,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
 }
 
 /// A support ticket.
@@ -63,18 +57,12 @@ pub struct TicketView {
     /// Unread messages of the caller's side (the customer's, or the staff's as a whole).
     pub unread_count: i64,
     pub last_message: Option<Message>,
-    #[serde(serialize_with = "time::rfc3339_opt")]
-    #[schema(value_type = Option<String>, format = DateTime)]
-    pub last_message_at: Option<i64>,
+    pub last_message_at: Option<Timestamp>,
     pub last_seq: i64,
     /// The caller's side's read watermark.
     pub last_read_seq: i64,
-    #[serde(serialize_with = "time::rfc3339")]
-    #[schema(value_type = String, format = DateTime)]
-    pub created_at: i64,
-    #[serde(serialize_with = "time::rfc3339")]
-    #[schema(value_type = String, format = DateTime)]
-    pub updated_at: i64,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
 }
 
 /// Either shape, for lists that mix both (the admin panel).

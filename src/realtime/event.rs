@@ -7,7 +7,7 @@ use crate::domain::conversation::{AnyStatus, Conversation};
 use crate::domain::message::Message;
 use crate::domain::policy;
 use crate::domain::role::Role;
-use crate::domain::time;
+use crate::domain::time::Timestamp;
 
 /// A server-to-client WebSocket frame: `{"type": "...", "data": ...}` (contract §7). Events are
 /// hints: the history endpoints stay the truth, and a client that missed one catches up with
@@ -50,9 +50,7 @@ pub struct ConversationSummary {
     pub status: AnyStatus,
     pub last_seq: i64,
     pub message_count: i64,
-    #[serde(serialize_with = "time::rfc3339")]
-    #[schema(value_type = String, format = DateTime)]
-    pub updated_at: i64,
+    pub updated_at: Timestamp,
 }
 
 impl From<&Conversation> for ConversationSummary {

@@ -285,7 +285,8 @@ impl FromRow for Conversation {
             one: row.int()?,
             two: row.int()?,
         };
-        let (message_count, last_seq, last_message_at) = (row.int()?, row.int()?, row.opt_int()?);
+        let (message_count, last_seq, last_message_at) =
+            (row.int()?, row.int()?, row.opt_timestamp()?);
         let ticket_columns = TicketColumns {
             subject: row.opt_text()?,
             priority: row.opt_text()?,
@@ -296,7 +297,7 @@ impl FromRow for Conversation {
             ConversationType::P2p => Kind::Chat(columns.chat()?),
             ConversationType::Support => Kind::Ticket(columns.ticket(ticket_columns)?),
         };
-        let (created_at, updated_at) = (row.int()?, row.int()?);
+        let (created_at, updated_at) = (row.timestamp()?, row.timestamp()?);
         let last_message = decode_message(row, Some(&id))?;
         Ok(Conversation {
             id,

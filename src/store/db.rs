@@ -4,6 +4,7 @@
 //! implement it, each running its dialect's text of a statement.
 
 pub use super::sql::Statement;
+use crate::domain::time::Timestamp;
 
 /// A parameter of a statement, borrowed for the call.
 #[derive(Debug, Clone, Copy)]
@@ -16,6 +17,13 @@ pub enum Param<'a> {
 impl From<i64> for Param<'_> {
     fn from(value: i64) -> Self {
         Param::Int(value)
+    }
+}
+
+/// Timestamps are stored as epoch milliseconds.
+impl From<Timestamp> for Param<'_> {
+    fn from(value: Timestamp) -> Self {
+        Param::Int(value.millis())
     }
 }
 
@@ -152,6 +160,15 @@ impl Row {
             Value::Int(value) => Ok(Some(value)),
             other => Err(unexpected("integer or null", &other)),
         }
+    }
+
+    /// An epoch-milliseconds column.
+    pub fn timestamp(&mut self) -> Result<Timestamp, DbError> {
+        self.int().map(Timestamp::from_millis)
+    }
+
+    pub fn opt_timestamp(&mut self) -> Result<Option<Timestamp>, DbError> {
+        Ok(self.opt_int()?.map(Timestamp::from_millis))
     }
 
     pub fn text(&mut self) -> Result<String, DbError> {

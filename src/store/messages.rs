@@ -113,9 +113,9 @@ pub(super) fn decode_message(
         sender_id,
         sender_side,
         text: row.text()?,
-        created_at: row.int()?,
-        edited_at: row.opt_int()?,
-        deleted_at: row.opt_int()?,
+        created_at: row.timestamp()?,
+        edited_at: row.opt_timestamp()?,
+        deleted_at: row.opt_timestamp()?,
     }))
 }
 

@@ -6,6 +6,7 @@ use super::sql::statements;
 use super::Store;
 use crate::domain::error::Error;
 use crate::domain::resource::{Resource, TokenIssuance};
+use crate::domain::time::Timestamp;
 
 /// A resource to insert, with its key and secret already hashed.
 pub struct NewResource {
@@ -14,7 +15,7 @@ pub struct NewResource {
     pub secret_hash: String,
     pub token_issuance: TokenIssuance,
     pub allowed_origins: Vec<String>,
-    pub created_at: i64,
+    pub created_at: Timestamp,
 }
 
 /// A resource row and its secret hash (kept apart so the hash never reaches a response).
@@ -32,7 +33,7 @@ impl FromRow for ResourceRow {
             resource_id,
             token_issuance,
             allowed_origins,
-            created_at: row.int()?,
+            created_at: row.timestamp()?,
         };
         Ok(ResourceRow(resource, secret_hash))
     }

@@ -8,6 +8,7 @@ use super::Store;
 use crate::domain::error::Error;
 use crate::domain::page::PageRequest;
 use crate::domain::role::{Permissions, Role};
+use crate::domain::time::Timestamp;
 use crate::domain::user::User;
 
 /// A user to insert (validated by the caller).
@@ -42,8 +43,8 @@ impl FromRow for User {
                 can_archive_conversation: row.flag()?,
             },
             token_version: row.int()?,
-            created_at: row.int()?,
-            updated_at: row.int()?,
+            created_at: row.timestamp()?,
+            updated_at: row.timestamp()?,
         })
     }
 }
@@ -275,7 +276,7 @@ impl Store {
         &self,
         resource_id: &str,
         id: &str,
-    ) -> Result<Option<i64>, Error> {
+    ) -> Result<Option<Timestamp>, Error> {
         let (resource, user_id) = (resource_id.to_owned(), id.to_owned());
         self.engine
             .write(move |tx| {

@@ -12,7 +12,7 @@ use crate::domain::id::new_id;
 use crate::domain::policy;
 use crate::domain::resource::TokenIssuance;
 use crate::domain::role::{Permissions, PermissionsPatch, Role};
-use crate::domain::time::{self, now_ms};
+use crate::domain::time::{now_ms, Timestamp};
 use crate::domain::user::{validate_email, validate_username, PublicUser, User};
 use crate::error::{AppError, ErrorBody};
 use crate::http::envelope::{Created, Data, Envelope};
@@ -138,9 +138,7 @@ pub struct ChatTokenRequest {
 #[serde(rename_all = "camelCase")]
 pub struct ChatToken {
     pub chat_token: String,
-    #[serde(serialize_with = "time::rfc3339")]
-    #[schema(value_type = String, format = DateTime)]
-    pub expires_at: i64,
+    pub expires_at: Timestamp,
     pub user: TokenUser,
 }
 
@@ -204,7 +202,7 @@ impl ChatToken {
         )?;
         Ok(ChatToken {
             chat_token,
-            expires_at: claims.exp * 1000,
+            expires_at: Timestamp::from_millis(claims.exp * 1000),
             user: TokenUser {
                 id: user.id,
                 username: user.username,
