@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::id::ConversationId;
 use super::message::StoredMessage;
 use super::time::Timestamp;
 
@@ -213,7 +214,7 @@ pub enum Kind {
 /// A conversation as stored: what both kinds share, and its kind.
 #[derive(Debug, Clone)]
 pub struct Conversation {
-    pub id: String,
+    pub id: ConversationId,
     pub resource_id: String,
     pub kind: Kind,
     pub unread: PerSide<i64>,

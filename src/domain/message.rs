@@ -5,6 +5,7 @@ use utoipa::ToSchema;
 
 use super::conversation::{PerSide, Side};
 use super::error::{Error, Result};
+use super::id::{ConversationId, MessageId};
 use super::time::Timestamp;
 
 /// Longest message text, in Unicode scalar values.
@@ -39,8 +40,8 @@ impl MessageText {
 /// A message as stored.
 #[derive(Debug, Clone)]
 pub struct StoredMessage {
-    pub id: String,
-    pub conversation_id: String,
+    pub id: MessageId,
+    pub conversation_id: ConversationId,
     pub seq: i64,
     pub sender_id: String,
     pub sender_side: Side,
@@ -60,8 +61,8 @@ pub struct Content {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Message {
-    pub id: String,
-    pub conversation_id: String,
+    pub id: MessageId,
+    pub conversation_id: ConversationId,
     /// Position in the conversation: 1, 2, 3, ... without gaps.
     pub seq: i64,
     pub sender_id: String,
@@ -120,8 +121,8 @@ mod tests {
     #[test]
     fn read_state_comes_from_the_other_sides_watermark() {
         let message = StoredMessage {
-            id: "m".into(),
-            conversation_id: "c".into(),
+            id: MessageId::new(),
+            conversation_id: ConversationId::new(),
             seq: 3,
             sender_id: "u".into(),
             sender_side: Side::One,

@@ -249,6 +249,7 @@ pub fn sees_others_chats(viewer: &User) -> bool {
 mod tests {
     use super::*;
     use crate::domain::conversation::{Chat, ChatStatus, PerSide, Priority, Ticket};
+    use crate::domain::id::{ConversationId, MessageId};
     use crate::domain::role::Permissions;
     use crate::domain::time::Timestamp;
 
@@ -268,7 +269,7 @@ mod tests {
 
     fn conversation(kind: Kind) -> Conversation {
         Conversation {
-            id: "c".into(),
+            id: ConversationId::new(),
             resource_id: "site".into(),
             kind,
             unread: PerSide::default(),
@@ -305,8 +306,8 @@ mod tests {
 
     fn message_from(sender: &str) -> StoredMessage {
         StoredMessage {
-            id: "m".into(),
-            conversation_id: "c".into(),
+            id: MessageId::new(),
+            conversation_id: ConversationId::new(),
             seq: 1,
             sender_id: sender.into(),
             sender_side: Side::One,

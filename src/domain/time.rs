@@ -70,16 +70,13 @@ impl PartialSchema for Timestamp {
     }
 }
 
-/// Named `Timestamp` in the generated schemas; the served document inlines it
-/// (`http::openapi::inline_timestamps`), so every time field reads as a `date-time` string.
+/// A component of the generated schemas; the served document writes it out as a `date-time`
+/// string where it is used (`http::openapi`).
 impl ToSchema for Timestamp {
     fn name() -> Cow<'static, str> {
-        Cow::Borrowed(TIMESTAMP_SCHEMA)
+        Cow::Borrowed("Timestamp")
     }
 }
-
-/// The component name of [`Timestamp`] in the generated schemas.
-pub const TIMESTAMP_SCHEMA: &str = "Timestamp";
 
 #[cfg(test)]
 mod tests {

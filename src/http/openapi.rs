@@ -5,9 +5,10 @@
 
 use serde_json::{json, Map, Value};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::{Modify, OpenApi};
+use utoipa::{Modify, OpenApi, ToSchema};
 
-use crate::domain::time::TIMESTAMP_SCHEMA;
+use crate::domain::id::{ConversationId, MessageId};
+use crate::domain::time::Timestamp;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -80,7 +81,7 @@ const ALWAYS: [&str; 5] = ["414", "429", "431", "500", "503"];
 /// Completes the generated document (see the module documentation) and returns it as served.
 pub fn finish(openapi: utoipa::openapi::OpenApi) -> Value {
     let mut document = serde_json::to_value(openapi).unwrap_or_default();
-    inline_timestamps(&mut document);
+    inline_value_schemas(&mut document);
     add_shared_responses(&mut document);
     add_websocket_events(&mut document);
     if let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) {
@@ -96,40 +97,57 @@ pub fn finish(openapi: utoipa::openapi::OpenApi) -> Value {
     document
 }
 
-/// Writes every reference to the `Timestamp` schema as the `date-time` string it is (nullable
-/// where the field is optional), so that no client sees a component for it.
-fn inline_timestamps(document: &mut Value) {
-    if let Some(schemas) = document
+/// The value types that the generated schemas name as components (times, ids): the served
+/// document writes each out where it is used, as the plain string it is (nullable where the
+/// field is optional), so that clients see no component for them.
+fn inline_value_schemas(document: &mut Value) {
+    let Some(schemas) = document
         .pointer_mut("/components/schemas")
         .and_then(Value::as_object_mut)
-    {
-        schemas.remove(TIMESTAMP_SCHEMA);
-    }
-    inline_timestamps_in(document);
+    else {
+        return;
+    };
+    let inlined: Map<String, Value> =
+        [Timestamp::name(), ConversationId::name(), MessageId::name()]
+            .into_iter()
+            .filter_map(|name| {
+                let schema = schemas.remove(name.as_ref())?;
+                Some((format!("#/components/schemas/{name}"), schema))
+            })
+            .collect();
+    inline_in(document, &inlined);
 }
 
-fn inline_timestamps_in(value: &mut Value) {
+/// Replaces, under `value`, every reference to a schema of `inlined` (keyed by reference).
+fn inline_in(value: &mut Value, inlined: &Map<String, Value>) {
     match value {
         Value::Object(schema) => {
-            if let Some(inline) = timestamp_schema(schema) {
+            if let Some(inline) = inline_schema(schema, inlined) {
                 *schema = inline;
             }
-            schema.values_mut().for_each(inline_timestamps_in);
+            schema
+                .values_mut()
+                .for_each(|value| inline_in(value, inlined));
         }
-        Value::Array(items) => items.iter_mut().for_each(inline_timestamps_in),
+        Value::Array(items) => items.iter_mut().for_each(|value| inline_in(value, inlined)),
         _ => {}
     }
 }
 
-/// The `date-time` string that a `Timestamp` reference stands for, with the reference's other
-/// keys (a description); nullable for `{"oneOf": [{"type": "null"}, <reference>]}`.
-fn timestamp_schema(schema: &Map<String, Value>) -> Option<Map<String, Value>> {
-    let reference = format!("#/components/schemas/{TIMESTAMP_SCHEMA}");
-    if schema.get("$ref").and_then(Value::as_str) == Some(reference.as_str()) {
-        let mut inline = schema.clone();
+/// `schema` written out if it is a reference to one of `inlined`, keeping its other keys (a
+/// description), or `{"oneOf": [{"type": "null"}, <such a reference>]}`.
+fn inline_schema(
+    schema: &Map<String, Value>,
+    inlined: &Map<String, Value>,
+) -> Option<Map<String, Value>> {
+    let target = schema
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|reference| inlined.get(reference));
+    if let Some(target) = target {
+        let mut inline = target.as_object()?.clone();
+        inline.extend(schema.clone());
         inline.remove("$ref");
-        inline.insert("type".to_owned(), json!("string"));
-        inline.insert("format".to_owned(), json!("date-time"));
         return Some(inline);
     }
     let [null, reference] = schema.get("oneOf")?.as_array()?.as_slice() else {
@@ -140,8 +158,9 @@ fn timestamp_schema(schema: &Map<String, Value>) -> Option<Map<String, Value>> {
     }
     let mut inline = schema.clone();
     inline.remove("oneOf");
-    inline.extend(timestamp_schema(reference.as_object()?)?);
-    inline.insert("type".to_owned(), json!(["string", "null"]));
+    inline.extend(inline_schema(reference.as_object()?, inlined)?);
+    let kind = inline.get("type")?.clone();
+    inline.insert("type".to_owned(), json!([kind, "null"]));
     Some(inline)
 }
 
@@ -322,21 +341,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn timestamps_are_inlined_as_date_time_strings() {
+    fn value_schemas_are_written_out_where_used() {
         let reference = json!({"$ref": "#/components/schemas/Timestamp"});
         let mut document = json!({
             "components": {"schemas": {
                 "Timestamp": {"type": "string", "format": "date-time"},
+                "ConversationId": {"type": "string"},
                 "Thing": {"properties": {
+                    "conversationId": {"$ref": "#/components/schemas/ConversationId"},
                     "at": reference,
                     "seen": {"oneOf": [{"type": "null"}, reference], "description": "When."},
                 }},
             }},
         });
-        inline_timestamps(&mut document);
+        inline_value_schemas(&mut document);
         assert_eq!(
             document,
             json!({"components": {"schemas": {"Thing": {"properties": {
+                "conversationId": {"type": "string"},
                 "at": {"type": "string", "format": "date-time"},
                 "seen": {"type": ["string", "null"], "format": "date-time", "description": "When."},
             }}}}})

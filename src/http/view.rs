@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 use crate::domain::conversation::{
     Chat, ChatStatus, Conversation, ConversationType, Kind, Priority, Side, Ticket, TicketStatus,
 };
+use crate::domain::id::ConversationId;
 use crate::domain::message::Message;
 use crate::domain::policy::{self, Access};
 use crate::domain::time::Timestamp;
@@ -17,7 +18,7 @@ use crate::service::Visible;
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct P2pConversationView {
-    pub id: String,
+    pub id: ConversationId,
     /// Always `p2p`.
     #[serde(rename = "type")]
     #[schema(rename = "type")]
@@ -41,7 +42,7 @@ pub struct P2pConversationView {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct TicketView {
-    pub id: String,
+    pub id: ConversationId,
     /// Always `support`.
     #[serde(rename = "type")]
     #[schema(rename = "type")]

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::domain::conversation::{AnyStatus, Conversation};
+use crate::domain::id::ConversationId;
 use crate::domain::message::Message;
 use crate::domain::policy;
 use crate::domain::role::Role;
@@ -42,7 +43,7 @@ pub enum Event {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ConversationSummary {
-    pub id: String,
+    pub id: ConversationId,
     /// `p2p` or `support`.
     #[serde(rename = "type")]
     #[schema(value_type = String)]
@@ -70,7 +71,7 @@ impl From<&Conversation> for ConversationSummary {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ReadReceipt {
-    pub conversation_id: String,
+    pub conversation_id: ConversationId,
     pub user_id: String,
     pub last_read_seq: i64,
     pub unread_count: i64,
@@ -80,7 +81,7 @@ pub struct ReadReceipt {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Typing {
-    pub conversation_id: String,
+    pub conversation_id: ConversationId,
     pub user_id: String,
 }
 

@@ -10,6 +10,7 @@ use crate::domain::conversation::{
     TicketStatus,
 };
 use crate::domain::error::Error;
+use crate::domain::id::ConversationId;
 use crate::domain::page::PageRequest;
 
 /// The conversation columns plus its last message (left-joined), for every conversation read.
@@ -269,7 +270,7 @@ pub struct AdminFilter<'a> {
 /// Decodes a row of `select_conversation!`; unknown kinds, statuses and priorities are bad data.
 impl FromRow for Conversation {
     fn from_row(row: &mut Row) -> Result<Self, DbError> {
-        let id = row.text()?;
+        let id = row.conversation_id()?;
         let resource_id = row.text()?;
         let conversation_type = row.parsed("kind", ConversationType::parse)?;
         let columns = KindColumns {
@@ -373,7 +374,7 @@ impl Store {
     pub async fn find_conversation(
         &self,
         resource_id: &str,
-        id: &str,
+        id: &ConversationId,
     ) -> Result<Option<Conversation>, Error> {
         let (resource, id) = (resource_id.to_owned(), id.to_owned());
         self.engine
@@ -386,7 +387,7 @@ impl Store {
     pub async fn open_p2p(
         &self,
         resource_id: &str,
-        id: &str,
+        id: &ConversationId,
         creator: &str,
         other: &str,
     ) -> Result<(Conversation, bool), Error> {
@@ -527,7 +528,7 @@ impl Store {
     pub async fn set_p2p_status(
         &self,
         resource_id: &str,
-        id: &str,
+        id: &ConversationId,
         status: ChatStatus,
     ) -> Result<Conversation, Error> {
         let (resource, id) = (resource_id.to_owned(), id.to_owned());
@@ -666,7 +667,10 @@ fn count_user_conversations(
 
 /// Reads the conversation a write decides on, locking its row until the transaction ends
 /// (PostgreSQL; SQLite has one writer, so a plain read is enough).
-pub(super) fn lock_conversation(db: &mut dyn Db, id: &str) -> Result<Conversation, Error> {
+pub(super) fn lock_conversation(
+    db: &mut dyn Db,
+    id: &ConversationId,
+) -> Result<Conversation, Error> {
     db.optional(LOCK_CONVERSATION, params![id])?
         .ok_or(Error::NotFound("conversation"))
 }

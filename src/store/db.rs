@@ -4,6 +4,7 @@
 //! implement it, each running its dialect's text of a statement.
 
 pub use super::sql::Statement;
+use crate::domain::id::{ConversationId, MessageId};
 use crate::domain::time::Timestamp;
 
 /// A parameter of a statement, borrowed for the call.
@@ -42,6 +43,18 @@ impl<'a> From<&'a str> for Param<'a> {
 impl<'a> From<&'a String> for Param<'a> {
     fn from(value: &'a String) -> Self {
         Param::Text(value)
+    }
+}
+
+impl<'a> From<&'a ConversationId> for Param<'a> {
+    fn from(value: &'a ConversationId) -> Self {
+        Param::Text(value.as_str())
+    }
+}
+
+impl<'a> From<&'a MessageId> for Param<'a> {
+    fn from(value: &'a MessageId) -> Self {
+        Param::Text(value.as_str())
     }
 }
 
@@ -169,6 +182,10 @@ impl Row {
 
     pub fn opt_timestamp(&mut self) -> Result<Option<Timestamp>, DbError> {
         Ok(self.opt_int()?.map(Timestamp::from_millis))
+    }
+
+    pub fn conversation_id(&mut self) -> Result<ConversationId, DbError> {
+        self.parsed("conversation id", ConversationId::parse)
     }
 
     pub fn text(&mut self) -> Result<String, DbError> {

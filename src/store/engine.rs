@@ -24,6 +24,7 @@ use super::db::{Db, DbError};
 use super::sql::statements;
 use super::stats::{Counters, StatsDelta};
 use crate::domain::error::{Error, Unavailable};
+use crate::domain::id::ConversationId;
 use crate::domain::time::{now_ms, Timestamp};
 
 /// A read: one closure run on a pooled connection.
@@ -78,8 +79,8 @@ impl WriteTx<'_> {
     }
 
     /// Adds `delta` to the resource's counters (in the shard of `id`).
-    pub fn count(&mut self, resource_id: &str, id: &str, delta: StatsDelta) {
-        let shard = self.shard(id);
+    pub fn count(&mut self, resource_id: &str, id: &(impl AsRef<str> + ?Sized), delta: StatsDelta) {
+        let shard = self.shard(id.as_ref());
         self.effects.counters.add(resource_id, shard, delta);
     }
 
@@ -87,11 +88,11 @@ impl WriteTx<'_> {
     pub fn count_message(
         &mut self,
         resource_id: &str,
-        conversation_id: &str,
+        conversation_id: &ConversationId,
         sender_id: &str,
         now: Timestamp,
     ) {
-        let shard = self.shard(conversation_id);
+        let shard = self.shard(conversation_id.as_str());
         self.effects
             .counters
             .message_sent(resource_id, shard, sender_id, now.millis());

@@ -9,6 +9,7 @@ use super::stats::StatsDelta;
 use super::Store;
 use crate::domain::conversation::{Conversation, Kind, PerSide, Side};
 use crate::domain::error::Error;
+use crate::domain::id::{ConversationId, MessageId};
 use crate::domain::message::StoredMessage;
 use crate::domain::policy;
 
@@ -92,7 +93,7 @@ statements! {
 /// (all nulls) is `None`.
 pub(super) fn decode_message(
     row: &mut Row,
-    joined_to: Option<&str>,
+    joined_to: Option<&ConversationId>,
 ) -> Result<Option<StoredMessage>, DbError> {
     let Some(id) = row.opt_text()? else {
         if joined_to.is_some() {
@@ -100,14 +101,14 @@ pub(super) fn decode_message(
         }
         return Err(DbError::Decode("message without id".into()));
     };
-    let conversation_id = row.text()?;
+    let conversation_id = row.conversation_id()?;
     let seq = row.int()?;
     let sender_id = row.text()?;
     let side = row.int()?;
     let sender_side =
         Side::from_number(side).ok_or_else(|| DbError::Decode(format!("side {side}")))?;
     Ok(Some(StoredMessage {
-        id,
+        id: MessageId::parse(&id).ok_or_else(|| DbError::Decode(format!("message id {id:?}")))?,
         conversation_id,
         seq,
         sender_id,
@@ -127,8 +128,8 @@ impl FromRow for StoredMessage {
 
 /// A message to send (validated and authorised by the caller).
 pub struct NewMessage {
-    pub id: String,
-    pub conversation_id: String,
+    pub id: MessageId,
+    pub conversation_id: ConversationId,
     pub sender_id: String,
     pub side: Side,
     pub text: String,
@@ -167,7 +168,7 @@ impl Store {
     /// A page of history: up to `limit` messages in seq order, and whether more lie beyond.
     pub async fn history(
         &self,
-        conversation_id: &str,
+        conversation_id: &ConversationId,
         from: HistoryFrom,
         limit: i64,
     ) -> Result<(Vec<StoredMessage>, bool), Error> {
@@ -192,8 +193,8 @@ impl Store {
     /// The message `id` of the conversation.
     pub async fn find_message(
         &self,
-        conversation_id: &str,
-        id: &str,
+        conversation_id: &ConversationId,
+        id: &MessageId,
     ) -> Result<Option<StoredMessage>, Error> {
         let (conversation, id) = (conversation_id.to_owned(), id.to_owned());
         self.engine
@@ -206,7 +207,7 @@ impl Store {
     /// counts (no scan of the unread tail). Returns `(unread, read_seq)`.
     pub async fn mark_read(
         &self,
-        conversation_id: &str,
+        conversation_id: &ConversationId,
         side: Side,
         up_to: Option<i64>,
     ) -> Result<(i64, i64), Error> {
@@ -233,8 +234,8 @@ impl Store {
     /// Replaces the text of a message that is not deleted; `None` if it is gone or deleted.
     pub async fn edit_message(
         &self,
-        conversation_id: &str,
-        id: &str,
+        conversation_id: &ConversationId,
+        id: &MessageId,
         text: &str,
     ) -> Result<Option<StoredMessage>, Error> {
         let (conversation, id, text) = (conversation_id.to_owned(), id.to_owned(), text.to_owned());
@@ -252,8 +253,8 @@ impl Store {
     /// in history. Deleting a deleted message changes nothing.
     pub async fn delete_message(
         &self,
-        conversation_id: &str,
-        id: &str,
+        conversation_id: &ConversationId,
+        id: &MessageId,
     ) -> Result<Option<StoredMessage>, Error> {
         let (conversation, id) = (conversation_id.to_owned(), id.to_owned());
         self.engine
@@ -271,7 +272,7 @@ impl Store {
 /// count recorded on message `read_seq`. Two index probes, whatever the backlog.
 fn unread_after(
     db: &mut dyn Db,
-    conversation_id: &str,
+    conversation_id: &ConversationId,
     side: Side,
     read_seq: i64,
 ) -> Result<i64, DbError> {

@@ -18,6 +18,7 @@ use crate::http::extract::{Caller, Json, Path, Query};
 use crate::http::message_body_limit;
 use crate::http::state::AppState;
 use crate::http::view::{ConversationView, P2pConversationView};
+use crate::service;
 
 conversation_routes!(
     type = crate::domain::conversation::ConversationType::P2p,
@@ -127,8 +128,11 @@ async fn edit_message(
     Json(body): Json<EditMessage>,
 ) -> Result<Data<Message>, AppError> {
     let actor = caller.actor(&state);
-    let chat = actor.conversation(ConversationType::P2p, &id).await?;
+    let chat = actor
+        .conversation(ConversationType::P2p, &service::conversation_id(&id)?)
+        .await?;
     let text = MessageText::parse(body.content.text)?;
+    let message_id = service::message_id(&message_id)?;
     Ok(Data(actor.edit(&chat, &message_id, text).await?))
 }
 
@@ -147,7 +151,10 @@ async fn delete_message(
     Path((id, message_id)): Path<(String, String)>,
 ) -> Result<Data<Message>, AppError> {
     let actor = caller.actor(&state);
-    let chat = actor.conversation(ConversationType::P2p, &id).await?;
+    let chat = actor
+        .conversation(ConversationType::P2p, &service::conversation_id(&id)?)
+        .await?;
+    let message_id = service::message_id(&message_id)?;
     Ok(Data(actor.delete(&chat, &message_id).await?))
 }
 
@@ -192,7 +199,9 @@ async fn set_status(
     status: ChatStatus,
 ) -> Result<Data<ConversationView>, AppError> {
     let actor = caller.actor(&state);
-    let chat = actor.conversation(ConversationType::P2p, &id).await?;
+    let chat = actor
+        .conversation(ConversationType::P2p, &service::conversation_id(&id)?)
+        .await?;
     let chat = actor.set_chat_status(chat, status).await?;
     Ok(Data(ConversationView::from(chat)))
 }

@@ -24,7 +24,7 @@ use crate::http::rate_limit::Budget;
 use crate::http::state::AppState;
 use crate::realtime::event::{Audience, Event, Presence};
 use crate::realtime::hub::Full;
-use crate::service::Actor;
+use crate::service::{self, Actor};
 
 /// Largest client message (and frame): a typing event needs a few hundred bytes, and nothing
 /// bigger is ever buffered.
@@ -354,7 +354,11 @@ async fn client_event(state: &AppState, user: &User, text: &str) -> Option<Strin
                 bus: &state.bus,
                 user,
             };
-            actor.typing(&conversation_id).await.map_err(AppError::from)
+            let typing = async {
+                let id = service::conversation_id(&conversation_id)?;
+                actor.typing(&id).await
+            };
+            typing.await.map_err(AppError::from)
         }
         Err(error) => Err(error),
     };
