@@ -7,11 +7,12 @@ use super::engine::WriteTx;
 use super::sql::statements;
 use super::stats::StatsDelta;
 use super::Store;
-use crate::domain::conversation::{Conversation, Kind, PerSide, Side};
+use crate::domain::conversation::{Conversation, Kind, PerSide, Side, TicketStatus};
 use crate::domain::error::Error;
 use crate::domain::id::{ConversationId, MessageId};
 use crate::domain::message::StoredMessage;
 use crate::domain::policy;
+use crate::domain::time::Timestamp;
 
 /// The columns `StoredMessage` decodes from.
 macro_rules! message_columns {
@@ -307,36 +308,74 @@ impl FromRow for SentCounts {
 /// ticket).
 pub(super) fn send_in(tx: &mut WriteTx<'_>, new: NewMessage) -> Result<Sent, Error> {
     let mut conversation = lock_conversation(tx.db, &new.conversation_id)?;
-    if let Some(client_id) = &new.client_message_id {
-        let existing: Option<StoredMessage> = tx.db.optional(
-            MESSAGE_BY_CLIENT_ID,
-            params![&new.conversation_id, &new.sender_id, client_id],
-        )?;
-        if let Some(message) = existing {
-            return Ok(Sent {
-                message,
-                conversation,
-                repeated: true,
-            });
-        }
+    if let Some(message) = earlier_send(tx.db, &new)? {
+        return Ok(Sent {
+            message,
+            conversation,
+            repeated: true,
+        });
     }
     policy::open_for_messages(&conversation)?;
     // Taken under the lock: a later seq never gets an earlier time.
     let now = tx.now();
     let seq = conversation.last_seq + 1;
-    let side = new.side;
-    let ticket_moved = match &mut conversation.kind {
-        Kind::Ticket(ticket) => {
-            let before = ticket.status;
-            ticket.status = before.after_reply(side);
-            (ticket.status != before).then_some((before, ticket.status))
-        }
-        Kind::Chat(_) => None,
+    let ticket_moved = move_ticket(&mut conversation, new.side);
+    write_send(tx.db, &conversation, &new, seq, now)?;
+    count_send(tx, &conversation, &new, ticket_moved, now);
+    let message = StoredMessage {
+        id: new.id,
+        conversation_id: new.conversation_id,
+        seq,
+        sender_id: new.sender_id,
+        sender_side: new.side,
+        text: new.text,
+        created_at: now,
+        edited_at: None,
+        deleted_at: None,
     };
-    let status = conversation.status();
+    after_send(&mut conversation, &message);
+    Ok(Sent {
+        message,
+        conversation,
+        repeated: false,
+    })
+}
+
+/// The message that an earlier send with the same client message id stored, if any.
+fn earlier_send(db: &mut dyn Db, new: &NewMessage) -> Result<Option<StoredMessage>, DbError> {
+    let Some(client_id) = &new.client_message_id else {
+        return Ok(None);
+    };
+    db.optional(
+        MESSAGE_BY_CLIENT_ID,
+        params![&new.conversation_id, &new.sender_id, client_id],
+    )
+}
+
+/// Moves a ticket's status for a reply from `side`; `(before, after)` if it changed.
+fn move_ticket(
+    conversation: &mut Conversation,
+    side: Side,
+) -> Option<(TicketStatus, TicketStatus)> {
+    let Kind::Ticket(ticket) = &mut conversation.kind else {
+        return None;
+    };
+    let before = ticket.status;
+    ticket.status = before.after_reply(side);
+    (ticket.status != before).then_some((before, ticket.status))
+}
+
+/// Writes the message at `seq` and its conversation's counters, last message and status.
+fn write_send(
+    db: &mut dyn Db,
+    conversation: &Conversation,
+    new: &NewMessage,
+    seq: i64,
+    now: Timestamp,
+) -> Result<(), DbError> {
     // contract §1 and §4: the sender has read everything up to their own message; the other
     // side has one more unread.
-    let row: SentCounts = tx.db.one(
+    let sent: SentCounts = db.one(
         SEND_UPDATE,
         params![
             &new.conversation_id,
@@ -344,10 +383,10 @@ pub(super) fn send_in(tx: &mut WriteTx<'_>, new: NewMessage) -> Result<Sent, Err
             seq,
             &new.id,
             now,
-            status.as_str()
+            conversation.status().as_str()
         ],
     )?;
-    tx.db.execute(
+    db.execute(
         INSERT_MESSAGE,
         params![
             &new.id,
@@ -358,14 +397,25 @@ pub(super) fn send_in(tx: &mut WriteTx<'_>, new: NewMessage) -> Result<Sent, Err
             &new.text,
             new.client_message_id.as_deref(),
             now,
-            row.0.one,
-            row.0.two
+            sent.0.one,
+            sent.0.two
         ],
     )?;
+    Ok(())
+}
+
+/// Counts a send in the resource's statistics (`conversation` as it was before the send).
+fn count_send(
+    tx: &mut WriteTx<'_>,
+    conversation: &Conversation,
+    new: &NewMessage,
+    ticket_moved: Option<(TicketStatus, TicketStatus)>,
+    now: Timestamp,
+) {
     let delta = StatsDelta {
         messages: 1,
         // The other side has one more unread; the sender's own unread count drops to zero.
-        unread_messages: 1 - conversation.unread.get(side),
+        unread_messages: 1 - conversation.unread.get(new.side),
         ..StatsDelta::default()
     };
     let delta = match ticket_moved {
@@ -379,28 +429,17 @@ pub(super) fn send_in(tx: &mut WriteTx<'_>, new: NewMessage) -> Result<Sent, Err
         &new.sender_id,
         now,
     );
-    let message = StoredMessage {
-        id: new.id,
-        conversation_id: new.conversation_id,
-        seq,
-        sender_id: new.sender_id,
-        sender_side: new.side,
-        text: new.text,
-        created_at: now,
-        edited_at: None,
-        deleted_at: None,
-    };
-    conversation.last_seq = seq;
+}
+
+/// The conversation as the send left it in the database (what `SEND_UPDATE` wrote).
+fn after_send(conversation: &mut Conversation, message: &StoredMessage) {
+    let side = message.sender_side;
+    conversation.last_seq = message.seq;
     conversation.message_count += 1;
     *conversation.unread.get_mut(side) = 0;
     *conversation.unread.get_mut(side.other()) += 1;
-    *conversation.read_seq.get_mut(side) = seq;
-    conversation.last_message_at = Some(now);
-    conversation.updated_at = now;
+    *conversation.read_seq.get_mut(side) = message.seq;
+    conversation.last_message_at = Some(message.created_at);
+    conversation.updated_at = message.created_at;
     conversation.last_message = Some(message.clone());
-    Ok(Sent {
-        message,
-        conversation,
-        repeated: false,
-    })
 }
