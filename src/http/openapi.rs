@@ -224,18 +224,7 @@ fn add_websocket_events(document: &mut Value) {
 
 fn complete_operation(path: &str, operation: &mut Map<String, Value>) {
     let has_body = operation.contains_key("requestBody");
-    let mut has_params = has_body;
-    let mut has_path_params = false;
-    if let Some(parameters) = operation
-        .get_mut("parameters")
-        .and_then(Value::as_array_mut)
-    {
-        for parameter in parameters.iter_mut() {
-            has_params = true;
-            has_path_params |= parameter["in"] == "path";
-            constrain_parameter(parameter);
-        }
-    }
+    let (has_params, has_path_params) = constrain_parameters(operation);
     let secured = operation
         .get("security")
         .and_then(Value::as_array)
@@ -248,24 +237,9 @@ fn complete_operation(path: &str, operation: &mut Map<String, Value>) {
     else {
         return;
     };
-    for (status, response) in responses.iter_mut() {
-        if response.get("$ref").is_none() && response.get("headers").is_none() {
-            response["headers"] = common_headers();
-        }
-        let undescribed = response
-            .get("description")
-            .and_then(Value::as_str)
-            .is_none_or(str::is_empty);
-        if !undescribed {
-            continue;
-        }
-        match shared(status) {
-            Some(name) => *response = json!({"$ref": format!("#/components/responses/{name}")}),
-            None => response["description"] = json!(success_description(status)),
-        }
-    }
+    describe_responses(responses);
     let mut wanted: Vec<&str> = ALWAYS.to_vec();
-    if has_params {
+    if has_params || has_body {
         wanted.push("400");
     }
     if secured {
@@ -283,6 +257,43 @@ fn complete_operation(path: &str, operation: &mut Map<String, Value>) {
                 status.to_owned(),
                 json!({"$ref": format!("#/components/responses/{name}")}),
             );
+        }
+    }
+}
+
+/// Constrains the operation's parameters by name; whether it has any, and any in the path.
+fn constrain_parameters(operation: &mut Map<String, Value>) -> (bool, bool) {
+    let (mut has_params, mut has_path_params) = (false, false);
+    if let Some(parameters) = operation
+        .get_mut("parameters")
+        .and_then(Value::as_array_mut)
+    {
+        for parameter in parameters.iter_mut() {
+            has_params = true;
+            has_path_params |= parameter["in"] == "path";
+            constrain_parameter(parameter);
+        }
+    }
+    (has_params, has_path_params)
+}
+
+/// Gives every response the common headers, and every undescribed one the shared error response
+/// of its status or a success description.
+fn describe_responses(responses: &mut Map<String, Value>) {
+    for (status, response) in responses.iter_mut() {
+        if response.get("$ref").is_none() && response.get("headers").is_none() {
+            response["headers"] = common_headers();
+        }
+        let undescribed = response
+            .get("description")
+            .and_then(Value::as_str)
+            .is_none_or(str::is_empty);
+        if !undescribed {
+            continue;
+        }
+        match shared(status) {
+            Some(name) => *response = json!({"$ref": format!("#/components/responses/{name}")}),
+            None => response["description"] = json!(success_description(status)),
         }
     }
 }
