@@ -11,7 +11,6 @@ use axum::body::Bytes;
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
-use axum::http::HeaderMap;
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -22,7 +21,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::domain::time::now_ms;
 use crate::domain::user::User;
 use crate::error::{AppError, ErrorBody, ErrorCode};
-use crate::http::extract::{contains_nul, foreign_origin, header_str, Caller, Query, Tenant};
+use crate::http::extract::{contains_nul, ApiKeyHeader, Caller, ForeignOrigin, Query, Tenant};
 use crate::http::rate_limit::Budget;
 use crate::http::state::AppState;
 use crate::realtime::event::{Audience, Event, Presence};
@@ -85,12 +84,11 @@ async fn connect(
     State(state): State<AppState>,
     budget: Budget,
     Query(handshake): Query<Handshake>,
-    headers: HeaderMap,
+    ApiKeyHeader(key_header): ApiKeyHeader,
+    ForeignOrigin(origin): ForeignOrigin,
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Result<Response, AppError> {
-    let key_header = header_str(&headers, "x-api-key");
     let api_key = handshake.api_key.as_deref().or(key_header.as_deref());
-    let origin = foreign_origin(&headers);
     let tenant = Tenant::resolve(&state, &budget, api_key, origin.as_deref(), None).await?;
     let token = handshake.token.ok_or_else(|| {
         AppError::unauthorized("?token=<chatToken> is required", ErrorCode::MissingToken)
