@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 use crate::auth::keys::KeyPair;
 use crate::domain::error::Error;
 use crate::domain::resource::{validate_origin, validate_resource_id, TokenIssuance};
-use crate::domain::time::{self, now_ms};
+use crate::domain::time::Timestamp;
 use crate::store::{NewResource, Store};
 
 /// `POST /api/v1/resources` body.
@@ -43,9 +43,7 @@ pub struct ProvisionedResource {
     pub token_issuance: TokenIssuance,
     pub allowed_origins: Vec<String>,
     pub self_profile_edit: bool,
-    #[serde(serialize_with = "time::rfc3339")]
-    #[schema(value_type = String, format = DateTime)]
-    pub created_at: i64,
+    pub created_at: Timestamp,
 }
 
 /// Validates and stores a resource with freshly generated keys; 409 if the id is taken.
@@ -70,7 +68,7 @@ pub async fn create_resource(
             token_issuance: request.token_issuance,
             allowed_origins: request.allowed_origins,
             self_profile_edit: request.self_profile_edit,
-            created_at: now_ms(),
+            created_at: Timestamp::now(),
         })
         .await?;
     Ok(ProvisionedResource {

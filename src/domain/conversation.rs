@@ -5,8 +5,10 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::id::ConversationId;
 use super::message::StoredMessage;
 use super::metadata::Metadata;
+use super::time::Timestamp;
 
 /// Which kind a conversation is, as the API names it (`"type"`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -213,19 +215,19 @@ pub enum Kind {
 /// A conversation as stored: what both kinds share, and its kind.
 #[derive(Debug, Clone)]
 pub struct Conversation {
-    pub id: String,
+    pub id: ConversationId,
     pub resource_id: String,
     pub kind: Kind,
     pub unread: PerSide<i64>,
     pub read_seq: PerSide<i64>,
     pub message_count: i64,
     pub last_seq: i64,
-    pub last_message_at: Option<i64>,
+    pub last_message_at: Option<Timestamp>,
     pub last_message: Option<StoredMessage>,
     /// The site's own data.
     pub metadata: Metadata,
-    pub created_at: i64,
-    pub updated_at: i64,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
 }
 
 impl Conversation {

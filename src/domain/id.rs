@@ -4,9 +4,15 @@
 //! millisecond and count up within it, so ids made by one process sort in creation order and ids
 //! of different processes almost never collide.
 
+use std::borrow::Cow;
+use std::fmt;
 use std::sync::Mutex;
 
 use rand::Rng;
+use serde::Serialize;
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+use utoipa::openapi::RefOr;
+use utoipa::{PartialSchema, ToSchema};
 
 use super::time::now_ms;
 
@@ -35,6 +41,70 @@ pub fn is_id(s: &str) -> bool {
     s.len() == 24 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
+/// Declares an id type: a string of the id shape, made by `new` or checked by `parse`,
+/// serialised as the plain string and documented as one.
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            /// A new, time-ordered id.
+            #[allow(clippy::new_without_default)]
+            pub fn new() -> $name {
+                $name(new_id())
+            }
+
+            /// `s` as an id, if it has the shape of one.
+            pub fn parse(s: &str) -> Option<$name> {
+                is_id(s).then(|| $name(s.to_owned()))
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl PartialSchema for $name {
+            fn schema() -> RefOr<Schema> {
+                ObjectBuilder::new().schema_type(Type::String).into()
+            }
+        }
+
+        /// A component of the generated schemas; the served document writes it out as a string
+        /// where it is used (`http::openapi`).
+        impl ToSchema for $name {
+            fn name() -> Cow<'static, str> {
+                Cow::Borrowed(stringify!($name))
+            }
+        }
+    };
+}
+
+id_type!(
+    /// The id of a conversation (a P2P chat or a support ticket).
+    ConversationId
+);
+
+id_type!(
+    /// The id of a message.
+    MessageId
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -52,5 +122,17 @@ mod tests {
         assert!(!is_id("507F1F77BCF86CD799439011"));
         assert!(!is_id("507f1f77bcf86cd79943901g"));
         assert!(is_id("507f1f77bcf86cd799439011"));
+    }
+
+    #[test]
+    fn typed_ids_parse_the_id_shape_and_serialise_as_strings() {
+        let id = ConversationId::parse("507f1f77bcf86cd799439011").expect("an id");
+        assert_eq!(id.as_str(), "507f1f77bcf86cd799439011");
+        assert_eq!(
+            serde_json::to_string(&id).expect("serialises"),
+            "\"507f1f77bcf86cd799439011\""
+        );
+        assert_eq!(MessageId::parse("not an id"), None);
+        assert!(is_id(MessageId::new().as_str()));
     }
 }

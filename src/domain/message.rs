@@ -5,8 +5,9 @@ use utoipa::ToSchema;
 
 use super::conversation::{PerSide, Side};
 use super::error::{Error, Result};
+use super::id::{ConversationId, MessageId};
 use super::metadata::Metadata;
-use super::time;
+use super::time::Timestamp;
 
 /// Longest message text, in Unicode scalar values.
 pub const MAX_TEXT_CHARS: usize = 10_000;
@@ -40,15 +41,15 @@ impl MessageText {
 /// A message as stored.
 #[derive(Debug, Clone)]
 pub struct StoredMessage {
-    pub id: String,
-    pub conversation_id: String,
+    pub id: MessageId,
+    pub conversation_id: ConversationId,
     pub seq: i64,
     pub sender_id: String,
     pub sender_side: Side,
     pub text: String,
-    pub created_at: i64,
-    pub edited_at: Option<i64>,
-    pub deleted_at: Option<i64>,
+    pub created_at: Timestamp,
+    pub edited_at: Option<Timestamp>,
+    pub deleted_at: Option<Timestamp>,
     pub metadata: Metadata,
 }
 
@@ -62,8 +63,8 @@ pub struct Content {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Message {
-    pub id: String,
-    pub conversation_id: String,
+    pub id: MessageId,
+    pub conversation_id: ConversationId,
     /// Position in the conversation: 1, 2, 3, ... without gaps.
     pub seq: i64,
     pub sender_id: String,
@@ -73,15 +74,9 @@ pub struct Message {
     pub content: Content,
     /// Whether the other side has read it.
     pub is_read: bool,
-    #[serde(serialize_with = "time::rfc3339")]
-    #[schema(value_type = String, format = DateTime)]
-    pub created_at: i64,
-    #[serde(serialize_with = "time::rfc3339_opt")]
-    #[schema(value_type = Option<String>, format = DateTime)]
-    pub edited_at: Option<i64>,
-    #[serde(serialize_with = "time::rfc3339_opt")]
-    #[schema(value_type = Option<String>, format = DateTime)]
-    pub deleted_at: Option<i64>,
+    pub created_at: Timestamp,
+    pub edited_at: Option<Timestamp>,
+    pub deleted_at: Option<Timestamp>,
     /// The site's own data (`{}` if none; emptied with the text when the message is deleted).
     pub metadata: Metadata,
 }
@@ -131,15 +126,15 @@ mod tests {
     #[test]
     fn read_state_comes_from_the_other_sides_watermark() {
         let message = StoredMessage {
-            id: "m".into(),
-            conversation_id: "c".into(),
+            id: MessageId::new(),
+            conversation_id: ConversationId::new(),
             seq: 3,
             sender_id: "u".into(),
             sender_side: Side::One,
             text: "hello".into(),
-            created_at: 0,
+            created_at: Timestamp::from_millis(0),
             edited_at: None,
-            deleted_at: Some(1),
+            deleted_at: Some(Timestamp::from_millis(1)),
             metadata: Metadata::default(),
         };
         let unread = message.clone().view(PerSide { one: 3, two: 2 }, false);

@@ -260,7 +260,9 @@ pub fn sees_others_chats(viewer: &User) -> bool {
 mod tests {
     use super::*;
     use crate::domain::conversation::{Chat, ChatStatus, PerSide, Priority, Ticket};
+    use crate::domain::id::{ConversationId, MessageId};
     use crate::domain::role::Permissions;
+    use crate::domain::time::Timestamp;
 
     fn user(id: &str, role: Role) -> User {
         User {
@@ -274,15 +276,15 @@ mod tests {
             display_name: None,
             avatar_url: None,
             metadata: Default::default(),
-            created_at: 0,
-            updated_at: 0,
+            created_at: Timestamp::from_millis(0),
+            updated_at: Timestamp::from_millis(0),
             token_version: 0,
         }
     }
 
     fn conversation(kind: Kind) -> Conversation {
         Conversation {
-            id: "c".into(),
+            id: ConversationId::new(),
             resource_id: "site".into(),
             kind,
             unread: PerSide::default(),
@@ -292,8 +294,8 @@ mod tests {
             last_message_at: None,
             last_message: None,
             metadata: Default::default(),
-            created_at: 0,
-            updated_at: 0,
+            created_at: Timestamp::from_millis(0),
+            updated_at: Timestamp::from_millis(0),
         }
     }
 
@@ -320,13 +322,13 @@ mod tests {
 
     fn message_from(sender: &str) -> StoredMessage {
         StoredMessage {
-            id: "m".into(),
-            conversation_id: "c".into(),
+            id: MessageId::new(),
+            conversation_id: ConversationId::new(),
             seq: 1,
             sender_id: sender.into(),
             sender_side: Side::One,
             text: "hi".into(),
-            created_at: 0,
+            created_at: Timestamp::from_millis(0),
             edited_at: None,
             deleted_at: None,
             metadata: Default::default(),

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::time;
+use super::time::Timestamp;
 use crate::domain::error::Error;
 
 /// Who may create users and issue chat tokens (contract §2).
@@ -43,9 +43,7 @@ pub struct Resource {
     pub allowed_origins: Vec<String>,
     /// Whether users may change their own display name and avatar (`PATCH /users/me`).
     pub self_profile_edit: bool,
-    #[serde(serialize_with = "time::rfc3339")]
-    #[schema(value_type = String, format = DateTime)]
-    pub created_at: i64,
+    pub created_at: Timestamp,
 }
 
 impl Resource {
@@ -133,7 +131,7 @@ mod tests {
             token_issuance: TokenIssuance::Open,
             allowed_origins: vec!["*".into()],
             self_profile_edit: true,
-            created_at: 0,
+            created_at: Timestamp::from_millis(0),
         };
         assert!(resource.allows_origin("https://anything.example"));
     }

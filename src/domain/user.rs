@@ -5,7 +5,7 @@ use utoipa::ToSchema;
 
 use super::metadata::Metadata;
 use super::role::{Permissions, Role};
-use super::time;
+use super::time::Timestamp;
 use crate::domain::error::Error;
 
 /// A user as stored.
@@ -31,12 +31,8 @@ pub struct User {
     /// Seen by the user, elevated roles and the site's server, never by other plain users.
     #[schema(value_type = Object)]
     pub metadata: Metadata,
-    #[serde(serialize_with = "time::rfc3339")]
-    #[schema(value_type = String, format = DateTime)]
-    pub created_at: i64,
-    #[serde(serialize_with = "time::rfc3339")]
-    #[schema(value_type = String, format = DateTime)]
-    pub updated_at: i64,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
     #[serde(skip)]
     pub token_version: i64,
 }
@@ -80,9 +76,7 @@ pub struct PublicUser {
     pub display_name: Option<String>,
     #[schema(max_length = 2048, format = "uri")]
     pub avatar_url: Option<String>,
-    #[serde(serialize_with = "time::rfc3339")]
-    #[schema(value_type = String, format = DateTime)]
-    pub created_at: i64,
+    pub created_at: Timestamp,
 }
 
 impl From<User> for PublicUser {

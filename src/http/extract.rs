@@ -2,6 +2,7 @@
 //! request (API key, secret, chat token, operator key).
 
 use std::borrow::Cow;
+use std::convert::Infallible;
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -196,6 +197,57 @@ pub fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<Cow<'a, str>
     Some(text).filter(|text| !text.is_empty())
 }
 
+/// Declares an extractor of one credential header, read with `header_str`.
+macro_rules! header_extractor {
+    ($(#[$doc:meta])* $name:ident = $header:expr) => {
+        $(#[$doc])*
+        pub struct $name(pub Option<String>);
+
+        impl<S: Send + Sync> FromRequestParts<S> for $name {
+            type Rejection = Infallible;
+
+            async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Infallible> {
+                Ok($name(header_str(&parts.headers, $header).map(Cow::into_owned)))
+            }
+        }
+    };
+}
+
+header_extractor!(
+    /// The `x-api-key` header, if given.
+    ApiKeyHeader = "x-api-key"
+);
+
+header_extractor!(
+    /// The `x-api-secret` header, if given.
+    ApiSecretHeader = "x-api-secret"
+);
+
+header_extractor!(
+    /// The `Authorization` header, if given.
+    AuthorizationHeader = header::AUTHORIZATION.as_str()
+);
+
+/// The request's foreign browser origin (`foreign_origin`), if any.
+pub struct ForeignOrigin(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ForeignOrigin {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Infallible> {
+        Ok(ForeignOrigin(
+            foreign_origin(&parts.headers).map(Cow::into_owned),
+        ))
+    }
+}
+
+/// The token of an `Authorization: Bearer <token>` value (the scheme capitalised or not).
+pub fn bearer(authorization: &str) -> Option<&str> {
+    authorization
+        .strip_prefix("Bearer ")
+        .or_else(|| authorization.strip_prefix("bearer "))
+}
+
 /// The request's browser `Origin`, unless it is the server's own origin (`http` or `https`
 /// followed by the request's `Host`): pages the server itself serves, such as the agent console
 /// at `/console`, may call the API for every resource whatever its allowedOrigins.
@@ -307,6 +359,8 @@ impl Caller {
 }
 
 /// The `Idempotency-Key` header, if given: another way to name a message's `clientMessageId`.
+/// Unlike the credential headers (`header_str`) it is taken as sent, untrimmed, and a value that
+/// is not visible ASCII is refused (400).
 pub struct IdempotencyKey(pub Option<String>);
 
 impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
@@ -365,9 +419,7 @@ async fn authenticate(
     state: &AppState,
     budget: &Budget,
 ) -> Result<Caller, AppError> {
-    let token = authorization
-        .strip_prefix("Bearer ")
-        .or_else(|| authorization.strip_prefix("bearer "))
+    let token = bearer(authorization)
         .ok_or_else(|| AppError::unauthorized("chat token is invalid", ErrorCode::InvalidToken))?;
     Caller::from_token(token, tenant, state, budget).await
 }

@@ -5,7 +5,10 @@
 
 use serde_json::{json, Map, Value};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::{Modify, OpenApi};
+use utoipa::{Modify, OpenApi, ToSchema};
+
+use crate::domain::id::{ConversationId, MessageId};
+use crate::domain::time::Timestamp;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -81,6 +84,7 @@ const ALWAYS: [&str; 5] = ["414", "429", "431", "500", "503"];
 /// Completes the generated document (see the module documentation) and returns it as served.
 pub fn finish(openapi: utoipa::openapi::OpenApi) -> Value {
     let mut document = serde_json::to_value(openapi).unwrap_or_default();
+    inline_value_schemas(&mut document);
     add_shared_responses(&mut document);
     add_websocket_events(&mut document);
     if let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) {
@@ -94,6 +98,73 @@ pub fn finish(openapi: utoipa::openapi::OpenApi) -> Value {
         }
     }
     document
+}
+
+/// The value types that the generated schemas name as components (times, ids): the served
+/// document writes each out where it is used, as the plain string it is (nullable where the
+/// field is optional), so that clients see no component for them.
+fn inline_value_schemas(document: &mut Value) {
+    let Some(schemas) = document
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    else {
+        return;
+    };
+    let inlined: Map<String, Value> =
+        [Timestamp::name(), ConversationId::name(), MessageId::name()]
+            .into_iter()
+            .filter_map(|name| {
+                let schema = schemas.remove(name.as_ref())?;
+                Some((format!("#/components/schemas/{name}"), schema))
+            })
+            .collect();
+    inline_in(document, &inlined);
+}
+
+/// Replaces, under `value`, every reference to a schema of `inlined` (keyed by reference).
+fn inline_in(value: &mut Value, inlined: &Map<String, Value>) {
+    match value {
+        Value::Object(schema) => {
+            if let Some(inline) = inline_schema(schema, inlined) {
+                *schema = inline;
+            }
+            schema
+                .values_mut()
+                .for_each(|value| inline_in(value, inlined));
+        }
+        Value::Array(items) => items.iter_mut().for_each(|value| inline_in(value, inlined)),
+        _ => {}
+    }
+}
+
+/// `schema` written out if it is a reference to one of `inlined`, keeping its other keys (a
+/// description), or `{"oneOf": [{"type": "null"}, <such a reference>]}`.
+fn inline_schema(
+    schema: &Map<String, Value>,
+    inlined: &Map<String, Value>,
+) -> Option<Map<String, Value>> {
+    let target = schema
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|reference| inlined.get(reference));
+    if let Some(target) = target {
+        let mut inline = target.as_object()?.clone();
+        inline.extend(schema.clone());
+        inline.remove("$ref");
+        return Some(inline);
+    }
+    let [null, reference] = schema.get("oneOf")?.as_array()?.as_slice() else {
+        return None;
+    };
+    if *null != json!({"type": "null"}) {
+        return None;
+    }
+    let mut inline = schema.clone();
+    inline.remove("oneOf");
+    inline.extend(inline_schema(reference.as_object()?, inlined)?);
+    let kind = inline.get("type")?.clone();
+    inline.insert("type".to_owned(), json!([kind, "null"]));
+    Some(inline)
 }
 
 /// The headers every API response may carry (the rate-limit ones on budgeted requests).
@@ -156,18 +227,7 @@ fn add_websocket_events(document: &mut Value) {
 
 fn complete_operation(path: &str, operation: &mut Map<String, Value>) {
     let has_body = operation.contains_key("requestBody");
-    let mut has_params = has_body;
-    let mut has_path_params = false;
-    if let Some(parameters) = operation
-        .get_mut("parameters")
-        .and_then(Value::as_array_mut)
-    {
-        for parameter in parameters.iter_mut() {
-            has_params = true;
-            has_path_params |= parameter["in"] == "path";
-            constrain_parameter(path, parameter);
-        }
-    }
+    let (has_params, has_path_params) = constrain_parameters(path, operation);
     let secured = operation
         .get("security")
         .and_then(Value::as_array)
@@ -180,24 +240,9 @@ fn complete_operation(path: &str, operation: &mut Map<String, Value>) {
     else {
         return;
     };
-    for (status, response) in responses.iter_mut() {
-        if response.get("$ref").is_none() && response.get("headers").is_none() {
-            response["headers"] = common_headers();
-        }
-        let undescribed = response
-            .get("description")
-            .and_then(Value::as_str)
-            .is_none_or(str::is_empty);
-        if !undescribed {
-            continue;
-        }
-        match shared(status) {
-            Some(name) => *response = json!({"$ref": format!("#/components/responses/{name}")}),
-            None => response["description"] = json!(success_description(status)),
-        }
-    }
+    describe_responses(responses);
     let mut wanted: Vec<&str> = ALWAYS.to_vec();
-    if has_params {
+    if has_params || has_body {
         wanted.push("400");
     }
     if secured {
@@ -215,6 +260,43 @@ fn complete_operation(path: &str, operation: &mut Map<String, Value>) {
                 status.to_owned(),
                 json!({"$ref": format!("#/components/responses/{name}")}),
             );
+        }
+    }
+}
+
+/// Constrains the operation's parameters by name; whether it has any, and any in the path.
+fn constrain_parameters(path: &str, operation: &mut Map<String, Value>) -> (bool, bool) {
+    let (mut has_params, mut has_path_params) = (false, false);
+    if let Some(parameters) = operation
+        .get_mut("parameters")
+        .and_then(Value::as_array_mut)
+    {
+        for parameter in parameters.iter_mut() {
+            has_params = true;
+            has_path_params |= parameter["in"] == "path";
+            constrain_parameter(path, parameter);
+        }
+    }
+    (has_params, has_path_params)
+}
+
+/// Gives every response the common headers, and every undescribed one the shared error response
+/// of its status or a success description.
+fn describe_responses(responses: &mut Map<String, Value>) {
+    for (status, response) in responses.iter_mut() {
+        if response.get("$ref").is_none() && response.get("headers").is_none() {
+            response["headers"] = common_headers();
+        }
+        let undescribed = response
+            .get("description")
+            .and_then(Value::as_str)
+            .is_none_or(str::is_empty);
+        if !undescribed {
+            continue;
+        }
+        match shared(status) {
+            Some(name) => *response = json!({"$ref": format!("#/components/responses/{name}")}),
+            None => response["description"] = json!(success_description(status)),
         }
     }
 }
@@ -270,5 +352,35 @@ fn constrain_parameter(path: &str, parameter: &mut Value) {
     };
     if let Value::Object(constraints) = constraints {
         schema.extend(constraints);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn value_schemas_are_written_out_where_used() {
+        let reference = json!({"$ref": "#/components/schemas/Timestamp"});
+        let mut document = json!({
+            "components": {"schemas": {
+                "Timestamp": {"type": "string", "format": "date-time"},
+                "ConversationId": {"type": "string"},
+                "Thing": {"properties": {
+                    "conversationId": {"$ref": "#/components/schemas/ConversationId"},
+                    "at": reference,
+                    "seen": {"oneOf": [{"type": "null"}, reference], "description": "When."},
+                }},
+            }},
+        });
+        inline_value_schemas(&mut document);
+        assert_eq!(
+            document,
+            json!({"components": {"schemas": {"Thing": {"properties": {
+                "conversationId": {"type": "string"},
+                "at": {"type": "string", "format": "date-time"},
+                "seen": {"type": ["string", "null"], "format": "date-time", "description": "When."},
+            }}}}})
+        );
     }
 }

@@ -9,10 +9,11 @@ use utoipa::ToSchema;
 use crate::domain::conversation::{
     Chat, ChatStatus, Conversation, ConversationType, Kind, Priority, Side, Ticket, TicketStatus,
 };
+use crate::domain::id::ConversationId;
 use crate::domain::message::Message;
 use crate::domain::metadata::Metadata;
 use crate::domain::policy::{self, Access};
-use crate::domain::time;
+use crate::domain::time::Timestamp;
 use crate::domain::user::{User, UserProfile};
 use crate::http::error::AppError;
 use crate::service::Visible;
@@ -22,7 +23,7 @@ use crate::store::Store;
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct P2pConversationView {
-    pub id: String,
+    pub id: ConversationId,
     /// Always `p2p`.
     #[serde(rename = "type")]
     #[schema(rename = "type")]
@@ -37,27 +38,21 @@ pub struct P2pConversationView {
     pub unread_count_p1: i64,
     pub unread_count_p2: i64,
     pub last_message: Option<Message>,
-    #[serde(serialize_with = "time::rfc3339_opt")]
-    #[schema(value_type = Option<String>, format = DateTime)]
-    pub last_message_at: Option<i64>,
+    pub last_message_at: Option<Timestamp>,
     pub last_seq: i64,
     /// The caller's read watermark (`null` for a moderator who is not a participant).
     pub last_read_seq: Option<i64>,
     /// The site's own data (`{}` if none).
     pub metadata: Metadata,
-    #[serde(serialize_with = "time::rfc3339")]
-    #[schema(value_type = String, format = DateTime)]
-    pub created_at: i64,
-    #[serde(serialize_with = "time::rfc3339")]
-    #[schema(value_type = String, format = DateTime)]
-    pub updated_at: i64,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
 }
 
 /// A support ticket.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct TicketView {
-    pub id: String,
+    pub id: ConversationId,
     /// Always `support`.
     #[serde(rename = "type")]
     #[schema(rename = "type")]
@@ -77,20 +72,14 @@ pub struct TicketView {
     /// Unread messages of the caller's side (the customer's, or the staff's as a whole).
     pub unread_count: i64,
     pub last_message: Option<Message>,
-    #[serde(serialize_with = "time::rfc3339_opt")]
-    #[schema(value_type = Option<String>, format = DateTime)]
-    pub last_message_at: Option<i64>,
+    pub last_message_at: Option<Timestamp>,
     pub last_seq: i64,
     /// The caller's side's read watermark.
     pub last_read_seq: i64,
     /// The site's own data (`{}` if none).
     pub metadata: Metadata,
-    #[serde(serialize_with = "time::rfc3339")]
-    #[schema(value_type = String, format = DateTime)]
-    pub created_at: i64,
-    #[serde(serialize_with = "time::rfc3339")]
-    #[schema(value_type = String, format = DateTime)]
-    pub updated_at: i64,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
 }
 
 /// Either shape, for lists that mix both (the admin panel).

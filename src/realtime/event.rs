@@ -4,10 +4,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::domain::conversation::{AnyStatus, Conversation};
+use crate::domain::id::ConversationId;
 use crate::domain::message::Message;
 use crate::domain::policy;
 use crate::domain::role::Role;
-use crate::domain::time;
+use crate::domain::time::Timestamp;
 use crate::domain::user::UserProfile;
 
 /// A server-to-client WebSocket frame: `{"type": "...", "data": ...}` (contract §7). Events are
@@ -46,7 +47,7 @@ pub enum Event {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ConversationSummary {
-    pub id: String,
+    pub id: ConversationId,
     /// `p2p` or `support`.
     #[serde(rename = "type")]
     #[schema(value_type = String)]
@@ -54,9 +55,7 @@ pub struct ConversationSummary {
     pub status: AnyStatus,
     pub last_seq: i64,
     pub message_count: i64,
-    #[serde(serialize_with = "time::rfc3339")]
-    #[schema(value_type = String, format = DateTime)]
-    pub updated_at: i64,
+    pub updated_at: Timestamp,
 }
 
 impl From<&Conversation> for ConversationSummary {
@@ -76,7 +75,7 @@ impl From<&Conversation> for ConversationSummary {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ReadReceipt {
-    pub conversation_id: String,
+    pub conversation_id: ConversationId,
     pub user_id: String,
     pub last_read_seq: i64,
     pub unread_count: i64,
@@ -86,7 +85,7 @@ pub struct ReadReceipt {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Typing {
-    pub conversation_id: String,
+    pub conversation_id: ConversationId,
     pub user_id: String,
 }
 

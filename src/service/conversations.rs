@@ -5,7 +5,7 @@ use crate::domain::conversation::{
     ChatStatus, Conversation, ConversationType, Priority, TicketStatus,
 };
 use crate::domain::error::{Error, Result};
-use crate::domain::id::{is_id, new_id};
+use crate::domain::id::{ConversationId, MessageId};
 use crate::domain::message::MessageText;
 use crate::domain::metadata::Metadata;
 use crate::domain::page::PageRequest;
@@ -50,12 +50,9 @@ impl Actor<'_> {
     pub async fn conversation(
         &self,
         conversation_type: ConversationType,
-        id: &str,
+        id: &ConversationId,
     ) -> Result<Visible> {
         let not_found = || Error::NotFound("conversation");
-        if !is_id(id) {
-            return Err(not_found());
-        }
         let conversation = self
             .store
             .find_conversation(self.resource_id(), id)
@@ -92,7 +89,7 @@ impl Actor<'_> {
         let (conversation, created) = self
             .store
             .open_p2p(NewChat {
-                id: new_id(),
+                id: ConversationId::new(),
                 resource_id: self.resource_id().to_owned(),
                 creator: self.user.id.clone(),
                 other: other.id.clone(),
@@ -157,7 +154,7 @@ impl Actor<'_> {
         let ticket = self
             .store
             .open_ticket(NewTicket {
-                id: new_id(),
+                id: ConversationId::new(),
                 resource_id: self.resource_id().to_owned(),
                 customer_id: self.user.id.clone(),
                 subject: draft.subject.into_string(),
@@ -165,7 +162,7 @@ impl Actor<'_> {
                 category: draft.category.map(Category::into_string),
                 initial_message: draft
                     .initial_message
-                    .map(|text| (new_id(), text.into_string())),
+                    .map(|text| (MessageId::new(), text.into_string())),
                 metadata: draft.metadata,
             })
             .await?;

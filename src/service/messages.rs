@@ -3,7 +3,7 @@
 use super::{Actor, Visible};
 use crate::domain::conversation::Conversation;
 use crate::domain::error::{Error, InvalidInput, Result};
-use crate::domain::id::new_id;
+use crate::domain::id::{ConversationId, MessageId};
 use crate::domain::message::{Message, MessageText, StoredMessage};
 use crate::domain::metadata::Metadata;
 use crate::domain::page::CursorPage;
@@ -51,8 +51,8 @@ pub enum Delivery {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum HistoryCursor {
     Latest,
-    BeforeMessage(String),
-    AfterMessage(String),
+    BeforeMessage(MessageId),
+    AfterMessage(MessageId),
     AfterSeq(u64),
 }
 
@@ -61,7 +61,43 @@ pub enum HistoryCursor {
 pub enum ReadUpTo {
     Everything,
     Seq(u64),
-    Message(String),
+    Message(MessageId),
+}
+
+impl HistoryCursor {
+    /// Messages older than message `id` (a cursor that is not an id names no message).
+    pub fn before(id: &str) -> Result<HistoryCursor> {
+        MessageId::parse(id)
+            .map(HistoryCursor::BeforeMessage)
+            .ok_or_else(not_a_cursor)
+    }
+
+    /// Messages newer than message `id`.
+    pub fn after(id: &str) -> Result<HistoryCursor> {
+        MessageId::parse(id)
+            .map(HistoryCursor::AfterMessage)
+            .ok_or_else(not_a_cursor)
+    }
+}
+
+fn not_a_cursor() -> Error {
+    Error::Invalid {
+        input: InvalidInput::Cursor,
+        message: "the cursor is not a message of this conversation".into(),
+    }
+}
+
+impl ReadUpTo {
+    /// Up to message `id` (one that is not an id names no message).
+    pub fn message(id: &str) -> Result<ReadUpTo> {
+        MessageId::parse(id)
+            .map(ReadUpTo::Message)
+            .ok_or_else(not_a_read_mark)
+    }
+}
+
+fn not_a_read_mark() -> Error {
+    Error::invalid_body("messageId is not a message of this conversation")
 }
 
 /// A side's read state.
@@ -92,7 +128,7 @@ impl Actor<'_> {
         let sent = self
             .store
             .send_message(NewMessage {
-                id: new_id(),
+                id: MessageId::new(),
                 conversation_id: conversation.id.clone(),
                 sender_id: self.user.id.clone(),
                 side,
@@ -144,18 +180,15 @@ impl Actor<'_> {
         })
     }
 
-    async fn cursor_seq(&self, conversation: &Conversation, message_id: &str) -> Result<i64> {
+    async fn cursor_seq(&self, conversation: &Conversation, message_id: &MessageId) -> Result<i64> {
         let message = self.message(conversation, message_id).await?;
-        message.map(|message| message.seq).ok_or(Error::Invalid {
-            input: InvalidInput::Cursor,
-            message: "the cursor is not a message of this conversation".into(),
-        })
+        message.map(|message| message.seq).ok_or_else(not_a_cursor)
     }
 
     async fn message(
         &self,
         conversation: &Conversation,
-        message_id: &str,
+        message_id: &MessageId,
     ) -> Result<Option<StoredMessage>> {
         self.store.find_message(&conversation.id, message_id).await
     }
@@ -170,9 +203,7 @@ impl Actor<'_> {
             ReadUpTo::Message(id) => Some(
                 self.message(conversation, &id)
                     .await?
-                    .ok_or_else(|| {
-                        Error::invalid_body("messageId is not a message of this conversation")
-                    })?
+                    .ok_or_else(not_a_read_mark)?
                     .seq,
             ),
         };
@@ -193,7 +224,12 @@ impl Actor<'_> {
     }
 
     /// Replaces the text of one's own message.
-    pub async fn edit(&self, target: &Visible, message_id: &str, edit: Edit) -> Result<Message> {
+    pub async fn edit(
+        &self,
+        target: &Visible,
+        message_id: &MessageId,
+        edit: Edit,
+    ) -> Result<Message> {
         let conversation = &target.conversation;
         policy::writer(target.access)?;
         let message = self
@@ -221,7 +257,7 @@ impl Actor<'_> {
     }
 
     /// Tells the others who may see the conversation that the actor, a member, is typing.
-    pub async fn typing(&self, conversation_id: &str) -> Result<()> {
+    pub async fn typing(&self, conversation_id: &ConversationId) -> Result<()> {
         let not_found = || Error::NotFound("conversation");
         let conversation = self
             .store
@@ -240,7 +276,7 @@ impl Actor<'_> {
     }
 
     /// Soft-deletes a message: its text is removed, its place in history stays.
-    pub async fn delete(&self, target: &Visible, message_id: &str) -> Result<Message> {
+    pub async fn delete(&self, target: &Visible, message_id: &MessageId) -> Result<Message> {
         let conversation = &target.conversation;
         let message = self
             .message(conversation, message_id)

@@ -8,11 +8,24 @@ pub mod conversations;
 pub mod messages;
 
 use crate::domain::conversation::Conversation;
+use crate::domain::error::{Error, Result};
+use crate::domain::id::{ConversationId, MessageId};
 use crate::domain::policy::Access;
 use crate::domain::user::User;
 use crate::realtime::bus::Bus;
 use crate::realtime::event::{Audience, Event};
 use crate::store::Store;
+
+/// The conversation named by `raw` (a path segment, a frame's field): one that is not of the id
+/// shape names no conversation.
+pub fn conversation_id(raw: &str) -> Result<ConversationId> {
+    ConversationId::parse(raw).ok_or(Error::NotFound("conversation"))
+}
+
+/// The message named by `raw`: one that is not of the id shape names no message.
+pub fn message_id(raw: &str) -> Result<MessageId> {
+    MessageId::parse(raw).ok_or(Error::NotFound("message"))
+}
 
 /// A user acting through the API, with the store and the bus the operations use.
 pub struct Actor<'a> {

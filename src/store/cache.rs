@@ -193,6 +193,7 @@ mod tests {
     use super::*;
     use crate::domain::metadata::Metadata;
     use crate::domain::role::{Permissions, Role};
+    use crate::domain::time::Timestamp;
 
     fn user(id: usize, metadata_bytes: usize) -> User {
         let mut metadata = Map::new();
@@ -208,8 +209,8 @@ mod tests {
             display_name: None,
             avatar_url: None,
             metadata: Metadata::parse(Value::Object(metadata)).expect("within the limits"),
-            created_at: 0,
-            updated_at: 0,
+            created_at: Timestamp::from_millis(0),
+            updated_at: Timestamp::from_millis(0),
             token_version: 0,
         }
     }

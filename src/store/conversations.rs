@@ -10,6 +10,7 @@ use crate::domain::conversation::{
     TicketStatus,
 };
 use crate::domain::error::Error;
+use crate::domain::id::ConversationId;
 use crate::domain::metadata::Metadata;
 use crate::domain::page::PageRequest;
 
@@ -272,7 +273,7 @@ pub struct AdminFilter<'a> {
 /// Decodes a row of `select_conversation!`; unknown kinds, statuses and priorities are bad data.
 impl FromRow for Conversation {
     fn from_row(row: &mut Row) -> Result<Self, DbError> {
-        let id = row.text()?;
+        let id = row.conversation_id()?;
         let resource_id = row.text()?;
         let conversation_type = row.parsed("kind", ConversationType::parse)?;
         let columns = KindColumns {
@@ -288,7 +289,8 @@ impl FromRow for Conversation {
             one: row.int()?,
             two: row.int()?,
         };
-        let (message_count, last_seq, last_message_at) = (row.int()?, row.int()?, row.opt_int()?);
+        let (message_count, last_seq, last_message_at) =
+            (row.int()?, row.int()?, row.opt_timestamp()?);
         let ticket_columns = TicketColumns {
             subject: row.opt_text()?,
             priority: row.opt_text()?,
@@ -299,7 +301,7 @@ impl FromRow for Conversation {
             ConversationType::P2p => Kind::Chat(columns.chat()?),
             ConversationType::Support => Kind::Ticket(columns.ticket(ticket_columns)?),
         };
-        let (created_at, updated_at) = (row.int()?, row.int()?);
+        let (created_at, updated_at) = (row.timestamp()?, row.timestamp()?);
         let metadata =
             Metadata::from_stored(row.opt_text()?.as_deref()).map_err(DbError::Decode)?;
         let last_message = decode_message(row, Some(&id))?;
@@ -378,7 +380,7 @@ impl Store {
     pub async fn find_conversation(
         &self,
         resource_id: &str,
-        id: &str,
+        id: &ConversationId,
     ) -> Result<Option<Conversation>, Error> {
         let (resource, id) = (resource_id.to_owned(), id.to_owned());
         self.engine
@@ -532,7 +534,7 @@ impl Store {
     pub async fn set_p2p_status(
         &self,
         resource_id: &str,
-        id: &str,
+        id: &ConversationId,
         status: ChatStatus,
     ) -> Result<Conversation, Error> {
         let (resource, id) = (resource_id.to_owned(), id.to_owned());
@@ -570,7 +572,7 @@ impl Store {
     pub async fn set_metadata(
         &self,
         resource_id: &str,
-        id: &str,
+        id: &ConversationId,
         metadata: Metadata,
     ) -> Result<Conversation, Error> {
         let (resource, id) = (resource_id.to_owned(), id.to_owned());
@@ -593,7 +595,7 @@ impl Store {
 
 /// A P2P conversation to open between `creator` and `other` (unless the pair has one).
 pub struct NewChat {
-    pub id: String,
+    pub id: ConversationId,
     pub resource_id: String,
     pub creator: String,
     pub other: String,
@@ -704,7 +706,10 @@ fn count_user_conversations(
 
 /// Reads the conversation a write decides on, locking its row until the transaction ends
 /// (PostgreSQL; SQLite has one writer, so a plain read is enough).
-pub(super) fn lock_conversation(db: &mut dyn Db, id: &str) -> Result<Conversation, Error> {
+pub(super) fn lock_conversation(
+    db: &mut dyn Db,
+    id: &ConversationId,
+) -> Result<Conversation, Error> {
     db.optional(LOCK_CONVERSATION, params![id])?
         .ok_or(Error::NotFound("conversation"))
 }

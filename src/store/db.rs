@@ -4,6 +4,8 @@
 //! implement it, each running its dialect's text of a statement.
 
 pub use super::sql::Statement;
+use crate::domain::id::{ConversationId, MessageId};
+use crate::domain::time::Timestamp;
 
 /// A parameter of a statement, borrowed for the call.
 #[derive(Debug, Clone, Copy)]
@@ -16,6 +18,13 @@ pub enum Param<'a> {
 impl From<i64> for Param<'_> {
     fn from(value: i64) -> Self {
         Param::Int(value)
+    }
+}
+
+/// Timestamps are stored as epoch milliseconds.
+impl From<Timestamp> for Param<'_> {
+    fn from(value: Timestamp) -> Self {
+        Param::Int(value.millis())
     }
 }
 
@@ -34,6 +43,18 @@ impl<'a> From<&'a str> for Param<'a> {
 impl<'a> From<&'a String> for Param<'a> {
     fn from(value: &'a String) -> Self {
         Param::Text(value)
+    }
+}
+
+impl<'a> From<&'a ConversationId> for Param<'a> {
+    fn from(value: &'a ConversationId) -> Self {
+        Param::Text(value.as_str())
+    }
+}
+
+impl<'a> From<&'a MessageId> for Param<'a> {
+    fn from(value: &'a MessageId) -> Self {
+        Param::Text(value.as_str())
     }
 }
 
@@ -152,6 +173,19 @@ impl Row {
             Value::Int(value) => Ok(Some(value)),
             other => Err(unexpected("integer or null", &other)),
         }
+    }
+
+    /// An epoch-milliseconds column.
+    pub fn timestamp(&mut self) -> Result<Timestamp, DbError> {
+        self.int().map(Timestamp::from_millis)
+    }
+
+    pub fn opt_timestamp(&mut self) -> Result<Option<Timestamp>, DbError> {
+        Ok(self.opt_int()?.map(Timestamp::from_millis))
+    }
+
+    pub fn conversation_id(&mut self) -> Result<ConversationId, DbError> {
+        self.parsed("conversation id", ConversationId::parse)
     }
 
     pub fn text(&mut self) -> Result<String, DbError> {

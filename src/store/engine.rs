@@ -24,7 +24,8 @@ use super::db::{Db, DbError};
 use super::sql::statements;
 use super::stats::{Counters, StatsDelta};
 use crate::domain::error::{Error, Unavailable};
-use crate::domain::time::now_ms;
+use crate::domain::id::ConversationId;
+use crate::domain::time::{now_ms, Timestamp};
 
 /// A read: one closure run on a pooled connection.
 type ReadJob = Box<dyn FnOnce(&mut dyn Db) + Send>;
@@ -73,13 +74,13 @@ pub struct WriteTx<'a> {
 impl WriteTx<'_> {
     /// The time of this write, taken inside the writer: never before an earlier write's time on
     /// this writer, so `createdAt` follows `seq`. Take it after locking what the write orders by.
-    pub fn now(&mut self) -> i64 {
-        self.clock.now()
+    pub fn now(&mut self) -> Timestamp {
+        Timestamp::from_millis(self.clock.now())
     }
 
     /// Adds `delta` to the resource's counters (in the shard of `id`).
-    pub fn count(&mut self, resource_id: &str, id: &str, delta: StatsDelta) {
-        let shard = self.shard(id);
+    pub fn count(&mut self, resource_id: &str, id: &(impl AsRef<str> + ?Sized), delta: StatsDelta) {
+        let shard = self.shard(id.as_ref());
         self.effects.counters.add(resource_id, shard, delta);
     }
 
@@ -87,14 +88,14 @@ impl WriteTx<'_> {
     pub fn count_message(
         &mut self,
         resource_id: &str,
-        conversation_id: &str,
+        conversation_id: &ConversationId,
         sender_id: &str,
-        now: i64,
+        now: Timestamp,
     ) {
-        let shard = self.shard(conversation_id);
+        let shard = self.shard(conversation_id.as_str());
         self.effects
             .counters
-            .message_sent(resource_id, shard, sender_id, now);
+            .message_sent(resource_id, shard, sender_id, now.millis());
     }
 
     /// The counter shard of `id`: its last hex digit with concurrent writers (so they rarely

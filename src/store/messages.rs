@@ -7,11 +7,13 @@ use super::engine::WriteTx;
 use super::sql::statements;
 use super::stats::StatsDelta;
 use super::Store;
-use crate::domain::conversation::{Conversation, Kind, PerSide, Side};
+use crate::domain::conversation::{Conversation, Kind, PerSide, Side, TicketStatus};
 use crate::domain::error::Error;
+use crate::domain::id::{ConversationId, MessageId};
 use crate::domain::message::StoredMessage;
 use crate::domain::metadata::Metadata;
 use crate::domain::policy;
+use crate::domain::time::Timestamp;
 
 /// The columns `StoredMessage` decodes from.
 macro_rules! message_columns {
@@ -94,7 +96,7 @@ statements! {
 /// (all nulls) is `None`.
 pub(super) fn decode_message(
     row: &mut Row,
-    joined_to: Option<&str>,
+    joined_to: Option<&ConversationId>,
 ) -> Result<Option<StoredMessage>, DbError> {
     let Some(id) = row.opt_text()? else {
         if joined_to.is_some() {
@@ -102,22 +104,22 @@ pub(super) fn decode_message(
         }
         return Err(DbError::Decode("message without id".into()));
     };
-    let conversation_id = row.text()?;
+    let conversation_id = row.conversation_id()?;
     let seq = row.int()?;
     let sender_id = row.text()?;
     let side = row.int()?;
     let sender_side =
         Side::from_number(side).ok_or_else(|| DbError::Decode(format!("side {side}")))?;
     Ok(Some(StoredMessage {
-        id,
+        id: MessageId::parse(&id).ok_or_else(|| DbError::Decode(format!("message id {id:?}")))?,
         conversation_id,
         seq,
         sender_id,
         sender_side,
         text: row.text()?,
-        created_at: row.int()?,
-        edited_at: row.opt_int()?,
-        deleted_at: row.opt_int()?,
+        created_at: row.timestamp()?,
+        edited_at: row.opt_timestamp()?,
+        deleted_at: row.opt_timestamp()?,
         metadata: Metadata::from_stored(row.opt_text()?.as_deref()).map_err(DbError::Decode)?,
     }))
 }
@@ -130,8 +132,8 @@ impl FromRow for StoredMessage {
 
 /// A message to send (validated and authorised by the caller).
 pub struct NewMessage {
-    pub id: String,
-    pub conversation_id: String,
+    pub id: MessageId,
+    pub conversation_id: ConversationId,
     pub sender_id: String,
     pub side: Side,
     pub text: String,
@@ -171,7 +173,7 @@ impl Store {
     /// A page of history: up to `limit` messages in seq order, and whether more lie beyond.
     pub async fn history(
         &self,
-        conversation_id: &str,
+        conversation_id: &ConversationId,
         from: HistoryFrom,
         limit: i64,
     ) -> Result<(Vec<StoredMessage>, bool), Error> {
@@ -196,8 +198,8 @@ impl Store {
     /// The message `id` of the conversation.
     pub async fn find_message(
         &self,
-        conversation_id: &str,
-        id: &str,
+        conversation_id: &ConversationId,
+        id: &MessageId,
     ) -> Result<Option<StoredMessage>, Error> {
         let (conversation, id) = (conversation_id.to_owned(), id.to_owned());
         self.engine
@@ -210,7 +212,7 @@ impl Store {
     /// counts (no scan of the unread tail). Returns `(unread, read_seq)`.
     pub async fn mark_read(
         &self,
-        conversation_id: &str,
+        conversation_id: &ConversationId,
         side: Side,
         up_to: Option<i64>,
     ) -> Result<(i64, i64), Error> {
@@ -238,8 +240,8 @@ impl Store {
     /// `metadata`, if given, replaces the message's.
     pub async fn edit_message(
         &self,
-        conversation_id: &str,
-        id: &str,
+        conversation_id: &ConversationId,
+        id: &MessageId,
         text: &str,
         metadata: Option<&Metadata>,
     ) -> Result<Option<StoredMessage>, Error> {
@@ -258,8 +260,8 @@ impl Store {
     /// in history. Deleting a deleted message changes nothing.
     pub async fn delete_message(
         &self,
-        conversation_id: &str,
-        id: &str,
+        conversation_id: &ConversationId,
+        id: &MessageId,
     ) -> Result<Option<StoredMessage>, Error> {
         let (conversation, id) = (conversation_id.to_owned(), id.to_owned());
         self.engine
@@ -277,7 +279,7 @@ impl Store {
 /// count recorded on message `read_seq`. Two index probes, whatever the backlog.
 fn unread_after(
     db: &mut dyn Db,
-    conversation_id: &str,
+    conversation_id: &ConversationId,
     side: Side,
     read_seq: i64,
 ) -> Result<i64, DbError> {
@@ -312,36 +314,75 @@ impl FromRow for SentCounts {
 /// ticket).
 pub(super) fn send_in(tx: &mut WriteTx<'_>, new: NewMessage) -> Result<Sent, Error> {
     let mut conversation = lock_conversation(tx.db, &new.conversation_id)?;
-    if let Some(client_id) = &new.client_message_id {
-        let existing: Option<StoredMessage> = tx.db.optional(
-            MESSAGE_BY_CLIENT_ID,
-            params![&new.conversation_id, &new.sender_id, client_id],
-        )?;
-        if let Some(message) = existing {
-            return Ok(Sent {
-                message,
-                conversation,
-                repeated: true,
-            });
-        }
+    if let Some(message) = earlier_send(tx.db, &new)? {
+        return Ok(Sent {
+            message,
+            conversation,
+            repeated: true,
+        });
     }
     policy::open_for_messages(&conversation)?;
     // Taken under the lock: a later seq never gets an earlier time.
     let now = tx.now();
     let seq = conversation.last_seq + 1;
-    let side = new.side;
-    let ticket_moved = match &mut conversation.kind {
-        Kind::Ticket(ticket) => {
-            let before = ticket.status;
-            ticket.status = before.after_reply(side);
-            (ticket.status != before).then_some((before, ticket.status))
-        }
-        Kind::Chat(_) => None,
+    let ticket_moved = move_ticket(&mut conversation, new.side);
+    write_send(tx.db, &conversation, &new, seq, now)?;
+    count_send(tx, &conversation, &new, ticket_moved, now);
+    let message = StoredMessage {
+        id: new.id,
+        conversation_id: new.conversation_id,
+        seq,
+        sender_id: new.sender_id,
+        sender_side: new.side,
+        text: new.text,
+        created_at: now,
+        edited_at: None,
+        deleted_at: None,
+        metadata: new.metadata,
     };
-    let status = conversation.status();
+    after_send(&mut conversation, &message);
+    Ok(Sent {
+        message,
+        conversation,
+        repeated: false,
+    })
+}
+
+/// The message that an earlier send with the same client message id stored, if any.
+fn earlier_send(db: &mut dyn Db, new: &NewMessage) -> Result<Option<StoredMessage>, DbError> {
+    let Some(client_id) = &new.client_message_id else {
+        return Ok(None);
+    };
+    db.optional(
+        MESSAGE_BY_CLIENT_ID,
+        params![&new.conversation_id, &new.sender_id, client_id],
+    )
+}
+
+/// Moves a ticket's status for a reply from `side`; `(before, after)` if it changed.
+fn move_ticket(
+    conversation: &mut Conversation,
+    side: Side,
+) -> Option<(TicketStatus, TicketStatus)> {
+    let Kind::Ticket(ticket) = &mut conversation.kind else {
+        return None;
+    };
+    let before = ticket.status;
+    ticket.status = before.after_reply(side);
+    (ticket.status != before).then_some((before, ticket.status))
+}
+
+/// Writes the message at `seq` and its conversation's counters, last message and status.
+fn write_send(
+    db: &mut dyn Db,
+    conversation: &Conversation,
+    new: &NewMessage,
+    seq: i64,
+    now: Timestamp,
+) -> Result<(), DbError> {
     // contract §1 and §4: the sender has read everything up to their own message; the other
     // side has one more unread.
-    let row: SentCounts = tx.db.one(
+    let sent: SentCounts = db.one(
         SEND_UPDATE,
         params![
             &new.conversation_id,
@@ -349,10 +390,10 @@ pub(super) fn send_in(tx: &mut WriteTx<'_>, new: NewMessage) -> Result<Sent, Err
             seq,
             &new.id,
             now,
-            status.as_str()
+            conversation.status().as_str()
         ],
     )?;
-    tx.db.execute(
+    db.execute(
         INSERT_MESSAGE,
         params![
             &new.id,
@@ -363,15 +404,26 @@ pub(super) fn send_in(tx: &mut WriteTx<'_>, new: NewMessage) -> Result<Sent, Err
             &new.text,
             new.client_message_id.as_deref(),
             now,
-            row.0.one,
-            row.0.two,
+            sent.0.one,
+            sent.0.two,
             &new.metadata.to_stored()
         ],
     )?;
+    Ok(())
+}
+
+/// Counts a send in the resource's statistics (`conversation` as it was before the send).
+fn count_send(
+    tx: &mut WriteTx<'_>,
+    conversation: &Conversation,
+    new: &NewMessage,
+    ticket_moved: Option<(TicketStatus, TicketStatus)>,
+    now: Timestamp,
+) {
     let delta = StatsDelta {
         messages: 1,
         // The other side has one more unread; the sender's own unread count drops to zero.
-        unread_messages: 1 - conversation.unread.get(side),
+        unread_messages: 1 - conversation.unread.get(new.side),
         ..StatsDelta::default()
     };
     let delta = match ticket_moved {
@@ -385,29 +437,17 @@ pub(super) fn send_in(tx: &mut WriteTx<'_>, new: NewMessage) -> Result<Sent, Err
         &new.sender_id,
         now,
     );
-    let message = StoredMessage {
-        id: new.id,
-        conversation_id: new.conversation_id,
-        seq,
-        sender_id: new.sender_id,
-        sender_side: new.side,
-        text: new.text,
-        created_at: now,
-        edited_at: None,
-        deleted_at: None,
-        metadata: new.metadata,
-    };
-    conversation.last_seq = seq;
+}
+
+/// The conversation as the send left it in the database (what `SEND_UPDATE` wrote).
+fn after_send(conversation: &mut Conversation, message: &StoredMessage) {
+    let side = message.sender_side;
+    conversation.last_seq = message.seq;
     conversation.message_count += 1;
     *conversation.unread.get_mut(side) = 0;
     *conversation.unread.get_mut(side.other()) += 1;
-    *conversation.read_seq.get_mut(side) = seq;
-    conversation.last_message_at = Some(now);
-    conversation.updated_at = now;
+    *conversation.read_seq.get_mut(side) = message.seq;
+    conversation.last_message_at = Some(message.created_at);
+    conversation.updated_at = message.created_at;
     conversation.last_message = Some(message.clone());
-    Ok(Sent {
-        message,
-        conversation,
-        repeated: false,
-    })
 }

@@ -18,7 +18,7 @@ mod stats;
 mod tickets;
 mod users;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use anyhow::Context;
@@ -35,7 +35,7 @@ pub use users::{Changed, NewUser, Upserted, UserChanges};
 
 use self::cache::Cache;
 use self::db::{params, Db, DbExt};
-use self::engine::{Effects, Engine, WriterConfig};
+use self::engine::{AfterCommit, Effects, Engine, WriterConfig};
 use self::postgres::PgDb;
 use self::presence::Presence;
 use self::sql::statements;
@@ -109,57 +109,11 @@ impl Store {
             presence,
             stale,
         });
-        let after_commit = {
-            let shared = Arc::clone(&shared);
-            Arc::new(move |effects: &Effects| {
-                shared.cache.committed(effects);
-                for entry in &effects.stale {
-                    let _ = shared.stale.send(entry.clone());
-                }
-            })
-        };
+        let after_commit = after_commit(&shared);
         let engine = if let Some(path) = sqlite {
-            let mut writer = SqliteDb::open(&path, sqlite::Role::Writer, sync)
-                .with_context(|| format!("opening the SQLite database {}", path.display()))?;
-            migrate::run(&mut writer)?;
-            let readers = (0..SQLITE_READERS)
-                .map(|_| {
-                    SqliteDb::open(&path, sqlite::Role::Reader, sync)
-                        .map(|db| Box::new(db) as Box<dyn Db + Send>)
-                })
-                .collect::<Result<Vec<_>, _>>()?;
-            let checkpointer = SqliteDb::open(&path, sqlite::Role::Checkpointer, sync)?;
-            let engine = Engine::start(
-                readers,
-                WriterConfig {
-                    connections: vec![Box::new(writer)],
-                    max_batch: SQLITE_MAX_BATCH,
-                    after_commit,
-                },
-            );
-            sqlite::spawn_checkpointer(checkpointer, engine.stopped());
-            engine
+            start_sqlite(&path, sync, after_commit)?
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-            let mut first = PgDb::new(url, "");
-            first.connect().context("connecting to PostgreSQL")?;
-            migrate::run(&mut first)?;
-            // Readers also record presence, which must not wait for a WAL flush.
-            let readers = (0..POSTGRES_READERS)
-                .map(|_| {
-                    Box::new(PgDb::new(url, "set synchronous_commit = off")) as Box<dyn Db + Send>
-                })
-                .collect();
-            let writers = std::iter::once(Box::new(first) as Box<dyn Db + Send>)
-                .chain((1..POSTGRES_WRITERS).map(|_| Box::new(PgDb::new(url, "")) as _))
-                .collect();
-            Engine::start(
-                readers,
-                WriterConfig {
-                    connections: writers,
-                    max_batch: 1,
-                    after_commit,
-                },
-            )
+            start_postgres(url, after_commit)?
         } else {
             anyhow::bail!("unsupported database URL: use sqlite://... or postgres://...");
         };
@@ -199,6 +153,69 @@ impl Store {
     pub fn flush_cache(&self) {
         self.shared.cache.flush();
     }
+}
+
+/// What follows every commit: the cache takes the write's effects, and the entries it made stale
+/// go to the other processes.
+fn after_commit(shared: &Arc<Shared>) -> AfterCommit {
+    let shared = Arc::clone(shared);
+    Arc::new(move |effects: &Effects| {
+        shared.cache.committed(effects);
+        for entry in &effects.stale {
+            let _ = shared.stale.send(entry.clone());
+        }
+    })
+}
+
+/// The engine over the SQLite file at `path`, migrated: one writer, several readers and the
+/// checkpointer.
+fn start_sqlite(
+    path: &Path,
+    sync: SqliteSync,
+    after_commit: AfterCommit,
+) -> anyhow::Result<Engine> {
+    let mut writer = SqliteDb::open(path, sqlite::Role::Writer, sync)
+        .with_context(|| format!("opening the SQLite database {}", path.display()))?;
+    migrate::run(&mut writer)?;
+    let readers = (0..SQLITE_READERS)
+        .map(|_| {
+            SqliteDb::open(path, sqlite::Role::Reader, sync)
+                .map(|db| Box::new(db) as Box<dyn Db + Send>)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let checkpointer = SqliteDb::open(path, sqlite::Role::Checkpointer, sync)?;
+    let engine = Engine::start(
+        readers,
+        WriterConfig {
+            connections: vec![Box::new(writer)],
+            max_batch: SQLITE_MAX_BATCH,
+            after_commit,
+        },
+    );
+    sqlite::spawn_checkpointer(checkpointer, engine.stopped());
+    Ok(engine)
+}
+
+/// The engine over the PostgreSQL database at `url`, migrated: pools of readers and writers.
+fn start_postgres(url: &str, after_commit: AfterCommit) -> anyhow::Result<Engine> {
+    let mut first = PgDb::new(url, "");
+    first.connect().context("connecting to PostgreSQL")?;
+    migrate::run(&mut first)?;
+    // Readers also record presence, which must not wait for a WAL flush.
+    let readers = (0..POSTGRES_READERS)
+        .map(|_| Box::new(PgDb::new(url, "set synchronous_commit = off")) as Box<dyn Db + Send>)
+        .collect();
+    let writers = std::iter::once(Box::new(first) as Box<dyn Db + Send>)
+        .chain((1..POSTGRES_WRITERS).map(|_| Box::new(PgDb::new(url, "")) as _))
+        .collect();
+    Ok(Engine::start(
+        readers,
+        WriterConfig {
+            connections: writers,
+            max_batch: 1,
+            after_commit,
+        },
+    ))
 }
 
 /// The file of a `sqlite://FILE` or `sqlite:FILE` URL (any `?options` are ignored).

@@ -6,6 +6,7 @@ use super::sql::statements;
 use super::Store;
 use crate::domain::error::Error;
 use crate::domain::resource::{Resource, TokenIssuance};
+use crate::domain::time::Timestamp;
 
 /// A resource to insert, with its key and secret already hashed.
 pub struct NewResource {
@@ -15,7 +16,7 @@ pub struct NewResource {
     pub token_issuance: TokenIssuance,
     pub allowed_origins: Vec<String>,
     pub self_profile_edit: bool,
-    pub created_at: i64,
+    pub created_at: Timestamp,
 }
 
 /// A resource row and its secret hash (kept apart so the hash never reaches a response).
@@ -35,7 +36,7 @@ impl FromRow for ResourceRow {
             token_issuance,
             allowed_origins,
             self_profile_edit,
-            created_at: row.int()?,
+            created_at: row.timestamp()?,
         };
         Ok(ResourceRow(resource, secret_hash))
     }

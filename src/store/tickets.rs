@@ -8,6 +8,7 @@ use super::stats::StatsDelta;
 use super::Store;
 use crate::domain::conversation::{Conversation, Kind, Priority, Side, TicketStatus};
 use crate::domain::error::Error;
+use crate::domain::id::{ConversationId, MessageId};
 use crate::domain::metadata::Metadata;
 use crate::domain::page::PageRequest;
 use crate::domain::policy;
@@ -15,13 +16,14 @@ use crate::domain::policy;
 /// A ticket to open; `initial_message` (id, text) becomes its first message in the same
 /// transaction.
 pub struct NewTicket {
-    pub id: String,
+    pub id: ConversationId,
     pub resource_id: String,
     pub customer_id: String,
     pub subject: String,
     pub priority: Priority,
     pub category: Option<String>,
-    pub initial_message: Option<(String, String)>,
+    /// The first message: its id and text.
+    pub initial_message: Option<(MessageId, String)>,
     pub metadata: Metadata,
 }
 
@@ -160,7 +162,7 @@ impl Store {
     pub async fn update_ticket(
         &self,
         resource_id: &str,
-        id: &str,
+        id: &ConversationId,
         update: TicketUpdate,
     ) -> Result<Conversation, Error> {
         let (resource, id) = (resource_id.to_owned(), id.to_owned());

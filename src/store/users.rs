@@ -12,6 +12,7 @@ use crate::domain::error::Error;
 use crate::domain::metadata::Metadata;
 use crate::domain::page::PageRequest;
 use crate::domain::role::{Permissions, Role};
+use crate::domain::time::Timestamp;
 use crate::domain::user::{
     AvatarUrl, DisplayName, Email, ExternalId, User, UserProfile, UserRef, Username,
 };
@@ -73,8 +74,8 @@ impl FromRow for User {
                 can_archive_conversation: row.flag()?,
             },
             token_version: row.int()?,
-            created_at: row.int()?,
-            updated_at: row.int()?,
+            created_at: row.timestamp()?,
+            updated_at: row.timestamp()?,
             external_id: row.opt_text()?,
             display_name: row.opt_text()?,
             avatar_url: row.opt_text()?,
@@ -454,7 +455,7 @@ impl Store {
         &self,
         resource_id: &str,
         id: &str,
-    ) -> Result<Option<i64>, Error> {
+    ) -> Result<Option<Timestamp>, Error> {
         let (resource, user_id) = (resource_id.to_owned(), id.to_owned());
         self.engine
             .write(move |tx| {
@@ -501,7 +502,7 @@ fn check_taken(
     ))
 }
 
-fn insert(db: &mut dyn Db, new: &NewUser, now: i64) -> Result<(), Error> {
+fn insert(db: &mut dyn Db, new: &NewUser, now: Timestamp) -> Result<(), Error> {
     let username_key = fold_case(new.username.as_str());
     let email_key = fold_case(new.email.as_str());
     check_taken(
@@ -539,7 +540,7 @@ fn insert(db: &mut dyn Db, new: &NewUser, now: i64) -> Result<(), Error> {
 }
 
 /// The user `insert` stored.
-fn new_user(new: NewUser, now: i64) -> User {
+fn new_user(new: NewUser, now: Timestamp) -> User {
     User {
         id: new.id,
         resource_id: new.resource_id,
@@ -557,67 +558,82 @@ fn new_user(new: NewUser, now: i64) -> User {
     }
 }
 
-/// Writes `changes` over `current` and returns the user as stored.
-fn update(db: &mut dyn Db, current: &User, changes: UserChanges, now: i64) -> Result<User, Error> {
-    let (role, p) = changes.role.unwrap_or((current.role, current.permissions));
-    let username = changes
-        .username
-        .map_or_else(|| current.username.clone(), Username::into_string);
-    let email = changes
-        .email
-        .map_or_else(|| current.email.clone(), Email::into_string);
-    /// A change if given (`Some(None)` clears), else the current value.
-    fn merged<T>(
-        change: Option<Option<T>>,
-        current: &Option<String>,
-        text: fn(T) -> String,
-    ) -> Option<String> {
-        change.map_or_else(|| current.clone(), |value| value.map(text))
+impl UserChanges {
+    /// `current` with these changes applied.
+    fn applied_to(self, current: &User) -> User {
+        /// A change if given (`Some(None)` clears), else the current value.
+        fn merged<T>(
+            change: Option<Option<T>>,
+            current: &Option<String>,
+            text: fn(T) -> String,
+        ) -> Option<String> {
+            change.map_or_else(|| current.clone(), |value| value.map(text))
+        }
+        let (role, permissions) = self.role.unwrap_or((current.role, current.permissions));
+        User {
+            username: self
+                .username
+                .map_or_else(|| current.username.clone(), Username::into_string),
+            email: self
+                .email
+                .map_or_else(|| current.email.clone(), Email::into_string),
+            role,
+            permissions,
+            external_id: merged(
+                self.external_id,
+                &current.external_id,
+                ExternalId::into_string,
+            ),
+            display_name: merged(
+                self.display_name,
+                &current.display_name,
+                DisplayName::into_string,
+            ),
+            avatar_url: merged(self.avatar_url, &current.avatar_url, AvatarUrl::into_string),
+            metadata: self.metadata.unwrap_or_else(|| current.metadata.clone()),
+            ..current.clone()
+        }
     }
-    let external_id = merged(
-        changes.external_id,
-        &current.external_id,
-        ExternalId::into_string,
-    );
-    let display_name = merged(
-        changes.display_name,
-        &current.display_name,
-        DisplayName::into_string,
-    );
-    let avatar_url = merged(
-        changes.avatar_url,
-        &current.avatar_url,
-        AvatarUrl::into_string,
-    );
-    let metadata = changes.metadata.unwrap_or_else(|| current.metadata.clone());
-    let (username_key, email_key) = (fold_case(&username), fold_case(&email));
+}
+
+/// Writes `changes` over `current` and returns the user as stored; 409 naming the field if the
+/// new username, email or external id is another user's.
+fn update(
+    db: &mut dyn Db,
+    current: &User,
+    changes: UserChanges,
+    now: Timestamp,
+) -> Result<User, Error> {
+    let next = changes.applied_to(current);
+    let (username_key, email_key) = (fold_case(&next.username), fold_case(&next.email));
     check_taken(
         db,
         &current.resource_id,
         &username_key,
         &email_key,
-        external_id.as_deref(),
+        next.external_id.as_deref(),
         Some(&current.id),
     )?;
+    let p = next.permissions;
     let user = db.one(
         UPDATE_USER,
         params![
             &current.id,
             &current.resource_id,
-            role.as_str(),
+            next.role.as_str(),
             p.can_send_message,
             p.can_receive_message,
             p.can_delete_message,
             p.can_edit_message,
             p.can_archive_conversation,
-            &username,
-            &email,
+            &next.username,
+            &next.email,
             &username_key,
             &email_key,
-            external_id.as_deref(),
-            display_name.as_deref(),
-            avatar_url.as_deref(),
-            &metadata.to_stored(),
+            next.external_id.as_deref(),
+            next.display_name.as_deref(),
+            next.avatar_url.as_deref(),
+            &next.metadata.to_stored(),
             now
         ],
     )?;

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
+use crate::domain::id::ConversationId;
 use crate::domain::message::MessageText;
 use crate::domain::metadata::Metadata;
 use crate::domain::policy;
@@ -81,8 +82,8 @@ impl HistoryQuery {
         }
         let cursor = match (self.before, self.after, self.after_seq) {
             (None, None, None) => HistoryCursor::Latest,
-            (Some(id), None, None) => HistoryCursor::BeforeMessage(id),
-            (None, Some(id), None) => HistoryCursor::AfterMessage(id),
+            (Some(id), None, None) => HistoryCursor::before(&id)?,
+            (None, Some(id), None) => HistoryCursor::after(&id)?,
             (None, None, Some(seq)) => HistoryCursor::AfterSeq(
                 u64::try_from(seq)
                     .map_err(|_| AppError::invalid_query("afterSeq must be 0 or more"))?,
@@ -116,7 +117,7 @@ impl MarkRead {
             (Some(seq), None) => u64::try_from(seq)
                 .map(ReadUpTo::Seq)
                 .map_err(|_| AppError::bad_request("upToSeq must be 0 or more")),
-            (None, Some(id)) => Ok(ReadUpTo::Message(id)),
+            (None, Some(id)) => Ok(ReadUpTo::message(&id)?),
             (Some(_), Some(_)) => Err(AppError::bad_request("give upToSeq or messageId, not both")),
         }
     }
@@ -126,15 +127,15 @@ impl MarkRead {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ReadState {
-    pub conversation_id: String,
+    pub conversation_id: ConversationId,
     pub unread_count: i64,
     pub last_read_seq: i64,
 }
 
 impl ReadState {
-    pub fn new(conversation_id: &str, mark: ReadMark) -> ReadState {
+    pub fn new(conversation_id: &ConversationId, mark: ReadMark) -> ReadState {
         ReadState {
-            conversation_id: conversation_id.to_owned(),
+            conversation_id: conversation_id.clone(),
             unread_count: mark.unread_count,
             last_read_seq: mark.last_read_seq,
         }
@@ -145,7 +146,7 @@ impl ReadState {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct UnreadCount {
-    pub conversation_id: String,
+    pub conversation_id: ConversationId,
     pub unread_count: i64,
     pub last_read_seq: i64,
     pub last_seq: i64,
@@ -187,7 +188,7 @@ macro_rules! conversation_routes {
                 HistoryQuery, MarkRead, ReadState, SendMessage, UnreadCount,
             };
             use crate::http::view::{conversation_view, ConversationView, $view};
-            use crate::service::messages::Delivery;
+            use crate::service::{self, messages::Delivery};
 
             pub fn shared_routes() -> OpenApiRouter<AppState> {
                 OpenApiRouter::new()
@@ -215,6 +216,7 @@ macro_rules! conversation_routes {
                 caller: Caller,
                 Path(id): Path<String>,
             ) -> Result<Data<ConversationView>, AppError> {
+                let id = service::conversation_id(&id)?;
                 let target = caller.actor(&state).conversation($type, &id).await?;
                 Ok(Data(conversation_view(&state.store, target).await?))
             }
@@ -243,7 +245,7 @@ macro_rules! conversation_routes {
                 Json(body): Json<SendMessage>,
             ) -> Result<Response, AppError> {
                 let actor = caller.actor(&state);
-                let target = actor.conversation($type, &id).await?;
+                let target = actor.conversation($type, &service::conversation_id(&id)?).await?;
                 let outgoing = body.parse(key)?;
                 Ok(match actor.send(&target, outgoing).await? {
                     Delivery::Created(message) => envelope(StatusCode::CREATED, message),
@@ -269,7 +271,7 @@ macro_rules! conversation_routes {
                 Query(query): Query<HistoryQuery>,
             ) -> Result<Data<CursorPage<Message>>, AppError> {
                 let actor = caller.actor(&state);
-                let target = actor.conversation($type, &id).await?;
+                let target = actor.conversation($type, &service::conversation_id(&id)?).await?;
                 let (cursor, limit) = query.parse()?;
                 Ok(Data(actor.history(&target, cursor, limit).await?))
             }
@@ -293,7 +295,7 @@ macro_rules! conversation_routes {
                 OptionalJson(body): OptionalJson<MarkRead>,
             ) -> Result<Data<ReadState>, AppError> {
                 let actor = caller.actor(&state);
-                let target = actor.conversation($type, &id).await?;
+                let target = actor.conversation($type, &service::conversation_id(&id)?).await?;
                 let mark = actor.mark_read(&target, body.parse()?).await?;
                 Ok(Data(ReadState::new(&target.conversation.id, mark)))
             }
@@ -313,6 +315,7 @@ macro_rules! conversation_routes {
                 caller: Caller,
                 Path(id): Path<String>,
             ) -> Result<Data<UnreadCount>, AppError> {
+                let id = service::conversation_id(&id)?;
                 let target = caller.actor(&state).conversation($type, &id).await?;
                 Ok(Data(UnreadCount::of(&target)?))
             }

@@ -1,7 +1,5 @@
 //! Liveness, readiness and metrics for operators.
 
-use axum::http::HeaderMap;
-
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -12,7 +10,7 @@ use serde_json::json;
 use crate::auth::keys::constant_time_eq;
 use crate::http::envelope::{envelope, Data};
 use crate::http::error::{AppError, ErrorCode};
-use crate::http::extract::header_str;
+use crate::http::extract::{bearer, AuthorizationHeader};
 use crate::http::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -49,16 +47,14 @@ async fn readyz(State(state): State<AppState>) -> Response {
 
 /// Prometheus text format; with `CHATCLOUD_METRICS_TOKEN`, only for `Authorization: Bearer
 /// <token>`.
-async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, AppError> {
+async fn metrics(
+    State(state): State<AppState>,
+    AuthorizationHeader(given): AuthorizationHeader,
+) -> Result<Response, AppError> {
     if let Some(expected) = &state.metrics_token {
-        let given = header_str(&headers, header::AUTHORIZATION.as_str());
-        let token = given.as_deref().map(|value| {
-            value
-                .strip_prefix("Bearer ")
-                .or_else(|| value.strip_prefix("bearer "))
-                .unwrap_or_default()
-                .trim()
-        });
+        let token = given
+            .as_deref()
+            .map(|value| bearer(value).unwrap_or_default().trim());
         match token {
             None => {
                 return Err(AppError::unauthorized(

@@ -22,7 +22,7 @@ use crate::http::state::AppState;
 use crate::http::view::{
     conversation_view, conversation_views, ConversationView, P2pConversationView,
 };
-use crate::service::messages::Edit;
+use crate::service::{self, messages::Edit};
 
 conversation_routes!(
     type = crate::domain::conversation::ConversationType::P2p,
@@ -72,7 +72,9 @@ async fn update_conversation(
     Json(body): Json<UpdateConversation>,
 ) -> Result<Data<ConversationView>, AppError> {
     let actor = caller.actor(&state);
-    let chat = actor.conversation(ConversationType::P2p, &id).await?;
+    let chat = actor
+        .conversation(ConversationType::P2p, &service::conversation_id(&id)?)
+        .await?;
     let metadata = Metadata::parse(body.metadata)?;
     let chat = actor.set_chat_metadata(chat, metadata).await?;
     Ok(Data(conversation_view(&state.store, chat).await?))
@@ -179,11 +181,14 @@ async fn edit_message(
     Json(body): Json<EditMessage>,
 ) -> Result<Data<Message>, AppError> {
     let actor = caller.actor(&state);
-    let chat = actor.conversation(ConversationType::P2p, &id).await?;
+    let chat = actor
+        .conversation(ConversationType::P2p, &service::conversation_id(&id)?)
+        .await?;
     let edit = Edit {
         text: MessageText::parse(body.content.text)?,
         metadata: body.metadata.map(Metadata::parse).transpose()?,
     };
+    let message_id = service::message_id(&message_id)?;
     Ok(Data(actor.edit(&chat, &message_id, edit).await?))
 }
 
@@ -202,7 +207,10 @@ async fn delete_message(
     Path((id, message_id)): Path<(String, String)>,
 ) -> Result<Data<Message>, AppError> {
     let actor = caller.actor(&state);
-    let chat = actor.conversation(ConversationType::P2p, &id).await?;
+    let chat = actor
+        .conversation(ConversationType::P2p, &service::conversation_id(&id)?)
+        .await?;
+    let message_id = service::message_id(&message_id)?;
     Ok(Data(actor.delete(&chat, &message_id).await?))
 }
 
@@ -247,7 +255,9 @@ async fn set_status(
     status: ChatStatus,
 ) -> Result<Data<ConversationView>, AppError> {
     let actor = caller.actor(&state);
-    let chat = actor.conversation(ConversationType::P2p, &id).await?;
+    let chat = actor
+        .conversation(ConversationType::P2p, &service::conversation_id(&id)?)
+        .await?;
     let chat = actor.set_chat_status(chat, status).await?;
     Ok(Data(conversation_view(&state.store, chat).await?))
 }

@@ -6,7 +6,7 @@ use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::domain::policy::{self, PresenceRule};
-use crate::domain::time::{self, now_ms};
+use crate::domain::time::{now_ms, Timestamp};
 use crate::domain::user::UserRef;
 use crate::http::envelope::{Data, Envelope};
 use crate::http::error::{AppError, ErrorBody};
@@ -24,9 +24,7 @@ pub struct PresenceView {
     pub user_id: String,
     pub online: bool,
     /// When they were last connected (`null` if never).
-    #[serde(serialize_with = "time::rfc3339_opt")]
-    #[schema(value_type = Option<String>, format = DateTime)]
-    pub last_seen_at: Option<i64>,
+    pub last_seen_at: Option<Timestamp>,
 }
 
 /// A user's presence (by id or as `ext:<externalId>`), for users who share a P2P conversation with them, themselves, and
@@ -69,6 +67,6 @@ async fn get_presence(
     Ok(Data(PresenceView {
         user_id: id,
         online: online_until > now,
-        last_seen_at: (online_until > 0).then_some(online_until.min(now)),
+        last_seen_at: (online_until > 0).then(|| Timestamp::from_millis(online_until.min(now))),
     }))
 }

@@ -1,13 +1,12 @@
 //! The operator API: create resources, rotate their keys.
 
 use axum::extract::State;
-use axum::http::HeaderMap;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::auth::keys;
 use crate::http::envelope::{Created, Data, Envelope};
 use crate::http::error::{AppError, ErrorBody};
-use crate::http::extract::{header_str, Json, Operator, Path};
+use crate::http::extract::{ApiSecretHeader, Json, Operator, Path};
 use crate::http::rate_limit::Budget;
 use crate::http::state::AppState;
 use crate::tenants::{self, CreateResource, ProvisionedResource, RotatedKeys};
@@ -54,7 +53,7 @@ async fn rotate_keys(
     Path(resource_id): Path<String>,
     operator: Option<Operator>,
     budget: Budget,
-    headers: HeaderMap,
+    ApiSecretHeader(secret): ApiSecretHeader,
 ) -> Result<Data<RotatedKeys>, AppError> {
     let (_, secret_hash) = state
         .store
@@ -62,7 +61,7 @@ async fn rotate_keys(
         .await?
         .ok_or(AppError::NotFound("resource"))?;
     if operator.is_none() {
-        match header_str(&headers, "x-api-secret") {
+        match secret {
             Some(secret) if keys::matches_hash(&secret, &secret_hash) => {
                 budget.charge(|| state.limits.charge_secret(&resource_id))?;
             }

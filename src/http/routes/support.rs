@@ -19,6 +19,7 @@ use crate::http::extract::{Caller, Json, Path, Query};
 use crate::http::message_body_limit;
 use crate::http::state::AppState;
 use crate::http::view::{conversation_view, conversation_views, ConversationView, TicketView};
+use crate::service;
 use crate::service::conversations::{TicketDraft, TicketPatch, TicketQuery as TicketFilters};
 
 conversation_routes!(
@@ -190,7 +191,9 @@ async fn update_ticket(
     Json(body): Json<UpdateTicket>,
 ) -> Result<Data<ConversationView>, AppError> {
     let actor = caller.actor(&state);
-    let ticket = actor.conversation(ConversationType::Support, &id).await?;
+    let ticket = actor
+        .conversation(ConversationType::Support, &service::conversation_id(&id)?)
+        .await?;
     let ticket = actor.update_ticket(ticket, body.parse()?).await?;
     Ok(Data(conversation_view(&state.store, ticket).await?))
 }

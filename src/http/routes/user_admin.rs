@@ -9,7 +9,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::domain::page::{Page, PageQuery};
 use crate::domain::role::{Permissions, PermissionsPatch, Role};
-use crate::domain::time;
+use crate::domain::time::Timestamp;
 use crate::domain::user::{ExternalId, User, UserProfile, UserRef};
 use crate::http::envelope::{Data, Envelope};
 use crate::http::error::{AppError, ErrorBody, ErrorCode};
@@ -30,9 +30,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[serde(rename_all = "camelCase")]
 pub struct RevokedTokens {
     pub user_id: String,
-    #[serde(serialize_with = "time::rfc3339")]
-    #[schema(value_type = String, format = DateTime)]
-    pub revoked_at: i64,
+    pub revoked_at: Timestamp,
 }
 
 /// Revoke every chat token issued to a user (by id or as `ext:<externalId>`) so far; they get 401 `invalid_token` from now on.

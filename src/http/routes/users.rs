@@ -17,7 +17,7 @@ use crate::domain::metadata::Metadata;
 use crate::domain::policy;
 use crate::domain::resource::TokenIssuance;
 use crate::domain::role::{Permissions, PermissionsPatch, Role};
-use crate::domain::time::{self, now_ms};
+use crate::domain::time::{now_ms, Timestamp};
 use crate::domain::user::{
     AvatarUrl, DisplayName, Email, ExternalId, PublicUser, User, UserRef, Username,
 };
@@ -441,9 +441,7 @@ pub struct ChatTokenRequest {
 #[serde(rename_all = "camelCase")]
 pub struct ChatToken {
     pub chat_token: String,
-    #[serde(serialize_with = "time::rfc3339")]
-    #[schema(value_type = String, format = DateTime)]
-    pub expires_at: i64,
+    pub expires_at: Timestamp,
     pub user: TokenUser,
 }
 
@@ -544,7 +542,7 @@ impl ChatToken {
             .map_err(AppError::internal)?;
         Ok(ChatToken {
             chat_token,
-            expires_at: claims.exp * 1000,
+            expires_at: Timestamp::from_millis(claims.exp * 1000),
             user: TokenUser {
                 id: user.id,
                 username: user.username,

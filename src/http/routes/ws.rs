@@ -3,28 +3,30 @@
 //! socket selects over client frames, hub events, the heartbeat and shutdown. Every write has a
 //! deadline, and every way the server ends a socket has a close code (`close`) an SDK can act on.
 
+use std::ops::ControlFlow;
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
-use axum::http::HeaderMap;
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use tokio::sync::mpsc;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::domain::time::now_ms;
 use crate::domain::user::User;
 use crate::http::error::{AppError, ErrorBody, ErrorCode};
-use crate::http::extract::{contains_nul, foreign_origin, header_str, Caller, Query, Tenant};
+use crate::http::extract::{contains_nul, ApiKeyHeader, Caller, ForeignOrigin, Query, Tenant};
 use crate::http::rate_limit::Budget;
 use crate::http::state::AppState;
 use crate::realtime::event::{Audience, Event, Presence};
-use crate::realtime::hub::Full;
-use crate::service::Actor;
+use crate::realtime::hub::{Full, Registration};
+use crate::service::{self, Actor};
 
 /// Largest client message (and frame): a typing event needs a few hundred bytes, and nothing
 /// bigger is ever buffered.
@@ -82,12 +84,11 @@ async fn connect(
     State(state): State<AppState>,
     budget: Budget,
     Query(handshake): Query<Handshake>,
-    headers: HeaderMap,
+    ApiKeyHeader(key_header): ApiKeyHeader,
+    ForeignOrigin(origin): ForeignOrigin,
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Result<Response, AppError> {
-    let key_header = header_str(&headers, "x-api-key");
     let api_key = handshake.api_key.as_deref().or(key_header.as_deref());
-    let origin = foreign_origin(&headers);
     let tenant = Tenant::resolve(&state, &budget, api_key, origin.as_deref(), None).await?;
     let token = handshake.token.ok_or_else(|| {
         AppError::unauthorized("?token=<chatToken> is required", ErrorCode::MissingToken)
@@ -134,16 +135,60 @@ impl Socket {
 
 /// One connected socket, until either side closes, the client stops answering pings or reading,
 /// its token is revoked, it falls too far behind, or the server shuts down.
-async fn session(state: AppState, mut user: User, socket: WebSocket) {
+async fn session(state: AppState, user: User, socket: WebSocket) {
     let mut socket = Socket {
         inner: socket,
         write_timeout: state.ws_write_timeout,
     };
-    let (registration, mut events, first) =
+    let Some((registration, mut events)) = start(&state, &user, &mut socket).await else {
+        return;
+    };
+    let mut live = Live {
+        state: &state,
+        user,
+        socket,
+        awaiting_pong: false,
+        frames: FrameLimit::default(),
+    };
+    let mut heartbeat = tokio::time::interval(state.heartbeat);
+    loop {
+        let flow = tokio::select! {
+            frame = live.socket.inner.recv() => live.on_frame(frame).await,
+            event = events.recv() => live.on_event(event).await,
+            _ = heartbeat.tick() => live.on_heartbeat().await,
+            () = state.shutdown.cancelled() => {
+                live.socket.close(close::GOING_AWAY).await;
+                ControlFlow::Break(())
+            }
+        };
+        if flow.is_break() {
+            break;
+        }
+    }
+    drop(registration);
+    if !state.hub.is_connected(&live.user.id) {
+        announce_presence(&state, &live.user, false).await;
+    }
+}
+
+/// Registers the socket with the hub, sends the ready frame and, for the user's first socket,
+/// announces them online; `None` if the session ends before it starts.
+async fn start(
+    state: &AppState,
+    user: &User,
+    socket: &mut Socket,
+) -> Option<(Registration, mpsc::Receiver<Arc<str>>)> {
+    let (registration, events, first) =
         match state.hub.register(&user.resource_id, &user.id, user.role) {
             Ok(registered) => registered,
-            Err(Full::User) => return socket.close(close::TOO_MANY_FOR_USER).await,
-            Err(Full::Process) => return socket.close(close::TRY_AGAIN_LATER).await,
+            Err(Full::User) => {
+                socket.close(close::TOO_MANY_FOR_USER).await;
+                return None;
+            }
+            Err(Full::Process) => {
+                socket.close(close::TRY_AGAIN_LATER).await;
+                return None;
+            }
         };
     // From here on no event for this user is missed: a client that catches up by cursor after
     // this frame has no gap between history and live events.
@@ -152,80 +197,88 @@ async fn session(state: AppState, mut user: User, socket: WebSocket) {
     };
     let ready = serde_json::to_string(&ready).unwrap_or_default();
     if !socket.send(Message::Text(ready.into())).await {
-        return;
+        return None;
     }
     if first {
-        announce_presence(&state, &user, true).await;
+        announce_presence(state, user, true).await;
     }
-    let mut heartbeat = tokio::time::interval(state.heartbeat);
-    let mut awaiting_pong = false;
-    let mut frames = FrameLimit::default();
-    loop {
-        tokio::select! {
-            frame = socket.inner.recv() => {
-                let reply = match frame {
-                    Some(Ok(Message::Text(text))) => match frames.admit(&state, &user) {
-                        Ok(()) => client_event(&state, &user, text.as_str()).await,
-                        Err(refusal) => refusal,
-                    },
-                    Some(Ok(Message::Binary(_))) => match frames.admit(&state, &user) {
-                        Ok(()) => Some(error_frame(&AppError::bad_request(
-                            "client events are JSON text frames",
-                        ))),
-                        Err(refusal) => refusal,
-                    },
-                    Some(Ok(Message::Pong(_))) => {
-                        awaiting_pong = false;
-                        None
-                    }
-                    Some(Ok(Message::Ping(_))) => None,
-                    Some(Ok(Message::Close(_))) | None => break,
-                    Some(Err(error)) => {
-                        if is_too_big(error) {
-                            socket.close(close::TOO_BIG).await;
-                        }
-                        break;
-                    }
-                };
-                if let Some(reply) = reply {
-                    if !socket.send(Message::Text(reply.into())).await {
-                        break;
-                    }
-                }
-            }
-            event = events.recv() => match event {
-                Some(json) => {
-                    if !socket.send(Message::Text(json.as_ref().into())).await {
-                        break;
-                    }
-                }
-                None => {
-                    socket.close(close::SLOW_CONSUMER).await;
-                    break;
-                }
+    Some((registration, events))
+}
+
+/// A started session: what its loop reads and changes.
+struct Live<'a> {
+    state: &'a AppState,
+    user: User,
+    socket: Socket,
+    awaiting_pong: bool,
+    frames: FrameLimit,
+}
+
+impl Live<'_> {
+    /// A frame from the client (`None`: the connection is gone).
+    async fn on_frame(&mut self, frame: Option<Result<Message, axum::Error>>) -> ControlFlow<()> {
+        let reply = match frame {
+            Some(Ok(Message::Text(text))) => match self.frames.admit(self.state, &self.user) {
+                Ok(()) => client_event(self.state, &self.user, text.as_str()).await,
+                Err(refusal) => refusal,
             },
-            _ = heartbeat.tick() => {
-                if awaiting_pong {
-                    break;
-                }
-                if !recheck(&state, &mut user).await {
-                    socket.close(close::REVOKED).await;
-                    break;
-                }
-                if !socket.send(Message::Ping(Bytes::new())).await {
-                    break;
-                }
-                awaiting_pong = true;
+            Some(Ok(Message::Binary(_))) => match self.frames.admit(self.state, &self.user) {
+                Ok(()) => Some(error_frame(&AppError::bad_request(
+                    "client events are JSON text frames",
+                ))),
+                Err(refusal) => refusal,
+            },
+            Some(Ok(Message::Pong(_))) => {
+                self.awaiting_pong = false;
+                None
             }
-            () = state.shutdown.cancelled() => {
-                socket.close(close::GOING_AWAY).await;
-                break;
+            Some(Ok(Message::Ping(_))) => None,
+            Some(Ok(Message::Close(_))) | None => return ControlFlow::Break(()),
+            Some(Err(error)) => {
+                if is_too_big(error) {
+                    self.socket.close(close::TOO_BIG).await;
+                }
+                return ControlFlow::Break(());
+            }
+        };
+        match reply {
+            Some(reply) => self.send(Message::Text(reply.into())).await,
+            None => ControlFlow::Continue(()),
+        }
+    }
+
+    /// An event from the hub (`None`: the hub dropped a client that fell too far behind).
+    async fn on_event(&mut self, event: Option<Arc<str>>) -> ControlFlow<()> {
+        match event {
+            Some(json) => self.send(Message::Text(json.as_ref().into())).await,
+            None => {
+                self.socket.close(close::SLOW_CONSUMER).await;
+                ControlFlow::Break(())
             }
         }
     }
-    drop(registration);
-    if !state.hub.is_connected(&user.id) {
-        announce_presence(&state, &user, false).await;
+
+    /// A heartbeat: ends a session whose client missed the last ping or whose token went stale,
+    /// else pings.
+    async fn on_heartbeat(&mut self) -> ControlFlow<()> {
+        if self.awaiting_pong {
+            return ControlFlow::Break(());
+        }
+        if !recheck(self.state, &mut self.user).await {
+            self.socket.close(close::REVOKED).await;
+            return ControlFlow::Break(());
+        }
+        let flow = self.send(Message::Ping(Bytes::new())).await;
+        self.awaiting_pong = true;
+        flow
+    }
+
+    async fn send(&mut self, message: Message) -> ControlFlow<()> {
+        if self.socket.send(message).await {
+            ControlFlow::Continue(())
+        } else {
+            ControlFlow::Break(())
+        }
     }
 }
 
@@ -354,7 +407,11 @@ async fn client_event(state: &AppState, user: &User, text: &str) -> Option<Strin
                 bus: &state.bus,
                 user,
             };
-            actor.typing(&conversation_id).await.map_err(AppError::from)
+            let typing = async {
+                let id = service::conversation_id(&conversation_id)?;
+                actor.typing(&id).await
+            };
+            typing.await.map_err(AppError::from)
         }
         Err(error) => Err(error),
     };
