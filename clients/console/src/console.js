@@ -1,7 +1,8 @@
 // The ChatCloud agent console, served at /console: a staff member signs in with the resource's
 // API key and their chat token (kept in sessionStorage), works the ticket queue live (a page at a
 // time), answers tickets (seeing the customer type), takes them or assigns them to a staff member
-// picked from a list, sets their status and priority, and sees the admin stats.
+// picked from a list, sets their status and priority, and sees the admin stats. People are named
+// by their display name, else their username, kept fresh by `user.updated`.
 // Plain DOM, no framework; the API and the live updates go through the SDK (clients/js).
 import { ChatCloud, ChatCloudError, RealtimeClient } from '../../js/src/index.js';
 import styles from './console.css';
@@ -43,6 +44,16 @@ function select(label, values, { any = null, value = '', name } = {}) {
   return { control, label: el('label', {}, label, control) };
 }
 
+/** How the console names a person: their display name, else their username. */
+function shownName(profile) {
+  return profile.displayName ?? profile.username;
+}
+
+/** A staff member as the staff picker lists them. */
+function staffLabel(user) {
+  return `${shownName(user)} (${user.role})`;
+}
+
 function describe(error) {
   if (error instanceof ChatCloudError) return `${error.message} (${error.code})`;
   return String(error?.message ?? error);
@@ -65,6 +76,7 @@ class Console {
     /** The resource's staff (elevated users), or null when this user may not list users. */
     this.staff = null;
     this.current = null;
+    /** Shown names by user id (an id stands for a name being fetched). */
     this.names = new Map();
     this.reloadTimer = null;
   }
@@ -107,12 +119,13 @@ class Console {
       return this.showSignIn('This token is a customer\'s: the console is for staff, moderators and admins.');
     }
     sessionStorage.setItem(STORAGE, JSON.stringify({ apiKey, token }));
-    this.names.set(this.me.id, this.me.username);
+    this.names.set(this.me.id, shownName(this.me));
     this.live = new RealtimeClient(this.api);
     this.live.on('ticket.created', () => this.scheduleReload());
     this.live.on('ticket.updated', (ticket) => this.onTicketUpdated(ticket));
     this.live.on('message', (message) => this.onMessage(message));
     this.live.on('typing', (event) => this.onTyping(event));
+    this.live.on('user.updated', (profile) => this.learnNames([profile]));
     this.live.on('state', ({ state, reason }) => {
       this.connection.textContent = state === 'open' ? 'Live' : `${state}${reason ? ` (${reason})` : ''}`;
       if (state === 'stopped' && /token/.test(reason ?? '')) this.signOut('Your chat token expired or was revoked: sign in again.');
@@ -131,8 +144,8 @@ class Console {
   async loadStaff() {
     try {
       const pages = await Promise.all(ELEVATED.map((role) => this.api.users.list({ role, limit: 100 })));
-      this.staff = pages.flatMap((page) => page.data).sort((a, b) => a.username.localeCompare(b.username));
-      for (const user of this.staff) this.names.set(user.id, user.username);
+      this.staff = pages.flatMap((page) => page.data).sort((a, b) => shownName(a).localeCompare(shownName(b)));
+      for (const user of this.staff) this.names.set(user.id, shownName(user));
     } catch {
       this.staff = null;
     }
@@ -141,7 +154,7 @@ class Console {
   /** [id, label] of each staff member, oneself first as "Me". */
   staffChoices() {
     const others = (this.staff ?? []).filter((user) => user.id !== this.me.id);
-    return [[this.me.id, 'Me'], ...others.map((user) => [user.id, `${user.username} (${user.role})`])];
+    return [[this.me.id, 'Me'], ...others.map((user) => [user.id, staffLabel(user)])];
   }
 
   signOut(problem) {
@@ -161,7 +174,7 @@ class Console {
         el('h1', {}, 'ChatCloud console'),
         el('nav', { 'aria-label': 'Console' }, this.queueTab, this.dashboardTab),
         this.connection,
-        el('span', {}, `${this.me.username} (${this.me.role})`),
+        el('span', {}, this.nameSpan(this.me.id), ` (${this.me.role})`),
         el('button', { type: 'button', onclick: () => this.signOut() }, 'Sign out')),
       this.main);
   }
@@ -233,6 +246,7 @@ class Console {
       return this.reload();
     }
     this.tickets = page.data;
+    this.learnNames(page.data.flatMap((ticket) => [ticket.customer, ticket.assignee]));
     const unread = page.data.reduce((sum, ticket) => sum + ticket.unreadCount, 0);
     this.summary.textContent = `${page.total} ticket${page.total === 1 ? '' : 's'}${unread ? `, ${unread} unread` : ''}`;
     // The tab counts every ticket's unread messages on the staff side, not only this page's.
@@ -267,18 +281,40 @@ class Console {
     return el('li', {}, button);
   }
 
-  /** A user's name, filled in when known (ids until then). */
+  /** A user's name (their id until it is known), renamed in place when `learnNames` learns it. */
   nameSpan(userId) {
-    const span = el('span', {}, this.names.get(userId) ?? userId);
-    if (!this.names.has(userId)) {
-      this.names.set(userId, userId);
-      this.api.users.get(userId).then((user) => {
-        this.names.set(userId, user.username);
-        for (const pending of document.querySelectorAll(`[data-user-id="${CSS.escape(userId)}"]`)) pending.textContent = user.username;
-      }, () => undefined);
+    return el('span', { 'data-user-id': userId }, this.names.get(userId) ?? userId);
+  }
+
+  /**
+   * Keeps the names of these public profiles (tickets' `customer` and `assignee`, `GET /users?ids=`,
+   * `user.updated`) and renames them wherever they are shown, the staff picker's options included.
+   */
+  learnNames(profiles) {
+    for (const profile of profiles) {
+      if (!profile) continue;
+      const name = shownName(profile);
+      this.names.set(profile.id, name);
+      const member = this.staff?.find((user) => user.id === profile.id);
+      if (member) Object.assign(member, { username: profile.username, displayName: profile.displayName });
+      const id = CSS.escape(profile.id);
+      for (const span of document.querySelectorAll(`span[data-user-id="${id}"]`)) span.textContent = name;
+      if (profile.id === this.me.id) continue; // "Me" in the pickers
+      for (const option of document.querySelectorAll(`option[value="${id}"]`)) option.textContent = member ? staffLabel(member) : name;
     }
-    span.dataset.userId = userId;
-    return span;
+  }
+
+  /** Fetches the profiles of these users in one request (`GET /users?ids=`) and shows their names. */
+  fetchNames(userIds) {
+    const ids = [...new Set(userIds)];
+    if (ids.length === 0) return;
+    for (const id of ids) if (!this.names.has(id)) this.names.set(id, id);
+    this.api.users.profiles(ids).then((profiles) => this.learnNames(profiles), () => undefined);
+  }
+
+  /** Someone not met yet in the open ticket (another agent answering or typing): fetch their name. */
+  meet(userId) {
+    if (!this.names.has(userId)) this.fetchNames([userId]);
   }
 
   onTicketUpdated(summary) {
@@ -290,6 +326,7 @@ class Console {
     this.scheduleReload();
     if (this.current?.id !== message.conversationId) return;
     if (message.senderId === this.typingUser) this.hideTyping();
+    this.meet(message.senderId);
     if (this.log.querySelector(`[data-message-id="${CSS.escape(message.id)}"]`)) return;
     this.log.append(this.renderMessage(message));
     this.log.scrollTop = this.log.scrollHeight;
@@ -300,6 +337,7 @@ class Console {
   onTyping({ conversationId, userId }) {
     if (this.current?.id !== conversationId || userId === this.me.id || !this.typing?.isConnected) return;
     this.typingUser = userId;
+    this.meet(userId);
     const role = userId === this.current.createdBy ? ' (customer)' : '';
     this.typing.replaceChildren(this.nameSpan(userId), `${role} is typing\u2026`);
     clearTimeout(this.typingTimer);
@@ -365,6 +403,10 @@ class Console {
     }
     const page = await this.api.support.history(ticket.id, { limit: 100 });
     if (this.current?.id !== ticket.id) return;
+    // The ticket names its customer and assignee; other senders (staff who answered) are fetched
+    // once per view, so that their names are current.
+    const named = [this.me.id, ticket.createdBy, ticket.assigneeId];
+    this.fetchNames(page.data.map((message) => message.senderId).filter((id) => !named.includes(id)));
     this.log.replaceChildren(...page.data.map((message) => this.renderMessage(message)));
     const lastSeq = page.data.length ? page.data[page.data.length - 1].seq : 0;
     this.live.track(ticket.id, 'support', lastSeq);
@@ -388,6 +430,7 @@ class Console {
   /** The ticket's header and controls: built once per ticket, then updated in place (keeping focus). */
   renderTicketHeader() {
     const ticket = this.current;
+    this.learnNames([ticket.customer, ticket.assignee]);
     if (this.header?.id !== ticket.id) this.buildTicketHeader(ticket);
     const { status, priority, assignee, take, info } = this.header;
     status.value = ticket.status;

@@ -2,6 +2,7 @@
 // against a real server: a customer opens a ticket over the REST API, a staff member signs in to
 // /console with a token printed by `chatcloud token`, sees the ticket arrive live, answers it and
 // works it. The resource allows only another origin: the console's own origin is accepted anyway.
+// People are shown by their display names (else their usernames).
 // Every wait is on a condition (playwright's auto-waiting locators, or `waitFor`) with a deadline.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -42,16 +43,17 @@ test('an agent answers and works a ticket live in the console', async () => {
     body: { resourceId, allowedOrigins: ['https://shop.example'] },
   });
   const secret = { 'x-api-key': resource.apiKey, 'x-api-secret': resource.apiSecret };
-  const newUser = (username, role) =>
-    api(server.base, 'POST', '/users', { headers: secret, body: { username, email: `${username}@example.com`, role } });
-  const customer = await newUser('carla', 'user');
+  const newUser = (username, role, displayName) =>
+    api(server.base, 'POST', '/users', { headers: secret, body: { username, email: `${username}@example.com`, role, displayName } });
+  const customer = await newUser('carla', 'user', 'Carla Reyes');
   const { chatToken: customerToken } = await api(server.base, 'POST', '/users/chat-token', {
     headers: secret,
     body: { userId: customer.id },
   });
   const asCustomer = (method, path, body) =>
     api(server.base, method, path, { headers: { 'x-api-key': resource.apiKey, authorization: `Bearer ${customerToken}` }, body });
-  const agent = await newUser('sam_support', 'staff');
+  const agent = await newUser('sam_support', 'staff', 'Sam Okafor');
+  const colleague = await newUser('ravi', 'staff', 'Ravi Patel');
   // The operator's way to a staff token: the CLI, on the server's database.
   const printed = execFileSync(serverBinary(), ['token', resourceId, agent.id, '--database-url', server.databaseUrl], {
     env: { ...process.env, CHATCLOUD_JWT_SECRET: JWT_SECRET },
@@ -84,13 +86,39 @@ test('an agent answers and works a ticket live in the console', async () => {
     await item.filter({ hasText: 'My order never arrived' }).waitFor();
     await item.getByLabel('1 unread').waitFor();
     await page.getByRole('button', { name: /Queue \(1 unread\)/ }).waitFor();
+    await item.filter({ hasText: 'from Carla Reyes' }).waitFor();
+
+    // Another agent answers first (over the REST API): their name comes from `GET /users?ids=`.
+    const { chatToken: colleagueToken } = await api(server.base, 'POST', '/users/chat-token', { headers: secret, body: { userId: colleague.id } });
+    await api(server.base, 'POST', `/support/conversations/${ticket.id}/messages`, {
+      headers: { 'x-api-key': resource.apiKey, authorization: `Bearer ${colleagueToken}` },
+      body: { content: { text: 'Let me look into it.' } },
+    });
 
     // A further message from the customer arrives in the open ticket live.
     await item.click();
-    await page.locator('.msg', { hasText: 'Order 1042 is two weeks late.' }).waitFor();
+    await page.locator('.msg', { hasText: 'Order 1042 is two weeks late.' }).filter({ hasText: 'Carla Reyes' }).waitFor();
+    await page.locator('.msg.staff', { hasText: 'Let me look into it.' }).filter({ hasText: 'Ravi Patel' }).waitFor();
     await asCustomer('POST', `/support/conversations/${ticket.id}/messages`, { content: { text: 'Any news?' } });
     await page.locator('.msg', { hasText: 'Any news?' }).waitFor();
     await item.locator('.badge').waitFor({ state: 'detached' });
+
+    // The customer types (over their own WebSocket): the agent sees who.
+    await page.evaluate(async ({ token, apiKey, conversationId, ms }) => {
+      const socket = new WebSocket(`${location.origin.replace(/^http/, 'ws')}/api/v1/ws?${new URLSearchParams({ token, apiKey })}`);
+      await new Promise((resolve, reject) => {
+        socket.onmessage = (event) => JSON.parse(event.data).type === 'connection.ready' && resolve();
+        socket.onerror = () => reject(new Error('the customer\'s socket failed'));
+        setTimeout(() => reject(new Error('no connection.ready')), ms);
+      });
+      socket.send(JSON.stringify({ type: 'typing', data: { conversationId } }));
+    }, { token: customerToken, apiKey: resource.apiKey, conversationId: ticket.id, ms: DEADLINE_MS });
+    await page.locator('.typing', { hasText: 'Carla Reyes (customer) is typing' }).waitFor();
+
+    // The site renames the customer: the queue and the ticket follow live (`user.updated`).
+    await api(server.base, 'PATCH', `/users/${customer.id}`, { headers: secret, body: { displayName: 'Carla R.' } });
+    await item.filter({ hasText: 'from Carla R.' }).waitFor();
+    await page.getByRole('region', { name: 'Ticket' }).locator('.meta', { hasText: 'From Carla R.' }).waitFor();
 
     // The agent replies (keyboard only); the customer gets the answer.
     const reply = page.getByLabel('Reply');
@@ -154,14 +182,14 @@ test('an admin pages through the queue and assigns a ticket to a staff member pi
     body: { resourceId, allowedOrigins: ['https://desk.example'] },
   });
   const secret = { 'x-api-key': resource.apiKey, 'x-api-secret': resource.apiSecret };
-  const newUser = (username, role) =>
-    api(server.base, 'POST', '/users', { headers: secret, body: { username, email: `${username}@example.com`, role } });
+  const newUser = (username, role, displayName) =>
+    api(server.base, 'POST', '/users', { headers: secret, body: { username, email: `${username}@example.com`, role, displayName } });
   const tokenOf = async (user) =>
     (await api(server.base, 'POST', '/users/chat-token', { headers: secret, body: { userId: user.id } })).chatToken;
   const customer = await newUser('dora', 'user');
   const customerToken = await tokenOf(customer);
   const admin = await newUser('ada_admin', 'admin');
-  const kim = await newUser('kim_staff', 'staff');
+  const kim = await newUser('kim_staff', 'staff', 'Kim Lee');
   const lee = await newUser('lee_moderator', 'moderator');
   await newUser('ursula', 'user');
   // 23 tickets: a first page of 20 and a second of 3 (newest activity first).
@@ -201,15 +229,16 @@ test('an admin pages through the queue and assigns a ticket to a staff member pi
     assert.deepEqual(await items.locator('.subject').allTextContents(), ['Question 3', 'Question 2', 'Question 1']);
     assert.equal(await pager.getByRole('button', { name: 'Next page' }).isDisabled(), true);
 
-    // The staff picker lists the resource's elevated users (not its customers).
+    // The staff picker lists the resource's elevated users (not its customers), by display name
+    // (else username).
     await items.filter({ hasText: 'Question 2' }).click();
     const detail = page.getByRole('region', { name: 'Ticket' });
     await detail.getByRole('heading', { name: 'Question 2' }).waitFor();
     const picker = detail.getByLabel('Assign to');
-    assert.deepEqual(await picker.locator('option').allTextContents(), ['Nobody', 'Me', 'kim_staff (staff)', 'lee_moderator (moderator)']);
-    await picker.selectOption({ label: 'kim_staff (staff)' });
+    assert.deepEqual(await picker.locator('option').allTextContents(), ['Nobody', 'Me', 'Kim Lee (staff)', 'lee_moderator (moderator)']);
+    await picker.selectOption({ label: 'Kim Lee (staff)' });
     await detail.getByRole('button', { name: 'Assign' }).click();
-    await page.locator(`.ticket[data-ticket-id="${tickets[1].id}"]`).filter({ hasText: 'assigned to kim_staff' }).waitFor();
+    await page.locator(`.ticket[data-ticket-id="${tickets[1].id}"]`).filter({ hasText: 'assigned to Kim Lee' }).waitFor();
     const stored = await api(server.base, 'GET', `/support/conversations/${tickets[1].id}`, {
       headers: { 'x-api-key': resource.apiKey, authorization: `Bearer ${customerToken}` },
     });
@@ -221,15 +250,15 @@ test('an admin pages through the queue and assigns a ticket to a staff member pi
     await picker.selectOption({ label: 'Nobody' });
     await detail.getByRole('button', { name: 'Assign' }).click();
     await detail.locator('.meta', { hasText: 'assigned to nobody' }).waitFor();
-    await picker.selectOption({ label: 'kim_staff (staff)' });
+    await picker.selectOption({ label: 'Kim Lee (staff)' });
     await detail.getByRole('button', { name: 'Assign' }).click();
-    await detail.locator('.meta', { hasText: 'assigned to kim_staff' }).waitFor();
-    await page.locator(`.ticket[data-ticket-id="${tickets[1].id}"]`).filter({ hasText: 'assigned to kim_staff' }).waitFor();
+    await detail.locator('.meta', { hasText: 'assigned to Kim Lee' }).waitFor();
+    await page.locator(`.ticket[data-ticket-id="${tickets[1].id}"]`).filter({ hasText: 'assigned to Kim Lee' }).waitFor();
     await screenshot(page, 'console-queue.png');
 
     // The assignee filter offers the same staff, and goes back to the first page.
     const filters = page.getByRole('search', { name: 'Filter tickets' });
-    await filters.getByLabel('Assignee').selectOption({ label: 'kim_staff (staff)' });
+    await filters.getByLabel('Assignee').selectOption({ label: 'Kim Lee (staff)' });
     await page.getByText('1 ticket', { exact: true }).waitFor();
     await pager.waitFor({ state: 'hidden' });
     assert.deepEqual(await items.locator('.subject').allTextContents(), ['Question 2']);
