@@ -1,5 +1,6 @@
 //! The `chatcloud` command line: `serve`, and `resource create | list | show | rotate-keys`.
 
+use std::convert::Infallible;
 use std::io::IsTerminal;
 use std::time::Duration;
 
@@ -11,7 +12,7 @@ use tracing_subscriber::EnvFilter;
 use crate::auth::jwt::JwtKeys;
 use crate::config::{Config, DatabaseConfig};
 use crate::domain::error::Error;
-use crate::domain::resource::{Resource, TokenIssuance};
+use crate::domain::resource::{Resource, ResourceId, TokenIssuance};
 use crate::domain::time::now_ms;
 use crate::http::routes::users::ChatToken;
 use crate::http::state::{self as app, AppState};
@@ -56,7 +57,8 @@ enum Command {
     /// Print a chat token for a user of a resource (a staff member's, to sign in to the agent
     /// console; a demo user's), as `POST /users/chat-token` answers it.
     Token {
-        resource_id: String,
+        #[arg(value_parser = resource_name)]
+        resource_id: ResourceId,
         user_id: String,
         /// The server's token key, when it is configured rather than kept in the database.
         #[arg(long, env = "CHATCLOUD_JWT_SECRET", hide_env_values = true)]
@@ -86,7 +88,8 @@ enum ResourceCommand {
     },
     /// Change a setting of a resource and print the resource as JSON.
     Set {
-        resource_id: String,
+        #[arg(value_parser = resource_name)]
+        resource_id: ResourceId,
         /// Whether users may edit their own display name and avatar (`PATCH /users/me`).
         #[arg(long, action = clap::ArgAction::Set, value_name = "true|false")]
         self_profile_edit: bool,
@@ -100,14 +103,16 @@ enum ResourceCommand {
     },
     /// Print one resource and its counters as JSON (never its keys).
     Show {
-        resource_id: String,
+        #[arg(value_parser = resource_name)]
+        resource_id: ResourceId,
         #[command(flatten)]
         database: DatabaseConfig,
     },
     /// Replace a resource's API key and secret and print the new ones (shown this once); the old
     /// ones stop working at once here, and within a second on running servers.
     RotateKeys {
-        resource_id: String,
+        #[arg(value_parser = resource_name)]
+        resource_id: ResourceId,
         #[command(flatten)]
         database: DatabaseConfig,
     },
@@ -176,7 +181,12 @@ impl ResourceCommand {
     }
 }
 
-async fn find_resource(store: &Store, resource_id: &str) -> anyhow::Result<Resource> {
+/// A resource id given on the command line, looked up as it is.
+fn resource_name(name: &str) -> Result<ResourceId, Infallible> {
+    Ok(ResourceId::named(name))
+}
+
+async fn find_resource(store: &Store, resource_id: &ResourceId) -> anyhow::Result<Resource> {
     let (resource, _) = store
         .find_resource(resource_id)
         .await?
@@ -185,7 +195,7 @@ async fn find_resource(store: &Store, resource_id: &str) -> anyhow::Result<Resou
 }
 
 async fn print_token(
-    resource_id: &str,
+    resource_id: &ResourceId,
     user_id: &str,
     jwt_secret: Option<&str>,
     database: &DatabaseConfig,
@@ -251,7 +261,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     }
     if state
         .store
-        .find_resource(tenants::DEMO_RESOURCE)
+        .find_resource(&ResourceId::named(tenants::DEMO_RESOURCE))
         .await?
         .is_some()
     {

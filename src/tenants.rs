@@ -6,7 +6,7 @@ use utoipa::ToSchema;
 
 use crate::auth::keys::KeyPair;
 use crate::domain::error::Error;
-use crate::domain::resource::{validate_origin, validate_resource_id, TokenIssuance};
+use crate::domain::resource::{validate_origin, ResourceId, TokenIssuance};
 use crate::domain::time::Timestamp;
 use crate::store::{NewResource, Store};
 
@@ -37,7 +37,7 @@ fn yes() -> bool {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ProvisionedResource {
-    pub resource_id: String,
+    pub resource_id: ResourceId,
     pub api_key: String,
     pub api_secret: String,
     pub token_issuance: TokenIssuance,
@@ -51,7 +51,7 @@ pub async fn create_resource(
     store: &Store,
     request: CreateResource,
 ) -> Result<ProvisionedResource, Error> {
-    validate_resource_id(&request.resource_id)?;
+    let resource_id = ResourceId::parse(&request.resource_id)?;
     if request.allowed_origins.len() > 50 {
         return Err(Error::invalid_body("at most 50 allowedOrigins"));
     }
@@ -62,7 +62,7 @@ pub async fn create_resource(
     let keys = KeyPair::generate();
     let resource = store
         .insert_resource(NewResource {
-            resource_id: request.resource_id,
+            resource_id,
             api_key_hash: keys.api_key_hash,
             secret_hash: keys.secret_hash,
             token_issuance: request.token_issuance,
@@ -86,14 +86,14 @@ pub async fn create_resource(
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RotatedKeys {
-    pub resource_id: String,
+    pub resource_id: ResourceId,
     pub api_key: String,
     pub api_secret: String,
 }
 
 /// Replaces a resource's API key and secret; the old ones stop matching with this commit (on
 /// other running servers within the cache's bound, one second). 404 if there is no such resource.
-pub async fn rotate_keys(store: &Store, resource_id: &str) -> Result<RotatedKeys, Error> {
+pub async fn rotate_keys(store: &Store, resource_id: &ResourceId) -> Result<RotatedKeys, Error> {
     let keys = KeyPair::generate();
     let rotated = store
         .rotate_resource_keys(resource_id, &keys.api_key_hash, &keys.secret_hash)

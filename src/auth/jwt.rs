@@ -6,6 +6,7 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::id::new_id;
+use crate::domain::resource::ResourceId;
 
 /// Tokens live 30 days.
 pub const TOKEN_TTL_SECONDS: i64 = 30 * 24 * 60 * 60;
@@ -49,13 +50,13 @@ impl JwtKeys {
     pub fn issue(
         &self,
         user_id: &str,
-        resource_id: &str,
+        resource_id: &ResourceId,
         token_version: i64,
         now_seconds: i64,
     ) -> Result<(String, Claims), jsonwebtoken::errors::Error> {
         let claims = Claims {
             sub: user_id.to_owned(),
-            rid: resource_id.to_owned(),
+            rid: resource_id.as_str().to_owned(),
             iat: now_seconds,
             exp: now_seconds + TOKEN_TTL_SECONDS,
             jti: new_id(),
@@ -96,7 +97,7 @@ mod tests {
     #[test]
     fn issued_tokens_verify() -> Result<(), Box<dyn std::error::Error>> {
         let keys = JwtKeys::new("secret");
-        let (token, _) = keys.issue("u1", "site.com", 3, now())?;
+        let (token, _) = keys.issue("u1", &ResourceId::named("site.com"), 3, now())?;
         let claims = keys.verify(&token)?;
         assert_eq!(
             (claims.sub.as_str(), claims.rid.as_str(), claims.ver),
@@ -109,9 +110,15 @@ mod tests {
     #[test]
     fn other_keys_and_expired_tokens_fail() -> Result<(), Box<dyn std::error::Error>> {
         let keys = JwtKeys::new("secret");
-        let (foreign, _) = JwtKeys::new("other").issue("u1", "site.com", 0, now())?;
+        let (foreign, _) =
+            JwtKeys::new("other").issue("u1", &ResourceId::named("site.com"), 0, now())?;
         assert_eq!(keys.verify(&foreign).err(), Some(TokenError::Invalid));
-        let (old, _) = keys.issue("u1", "site.com", 0, now() - TOKEN_TTL_SECONDS - 10)?;
+        let (old, _) = keys.issue(
+            "u1",
+            &ResourceId::named("site.com"),
+            0,
+            now() - TOKEN_TTL_SECONDS - 10,
+        )?;
         assert_eq!(keys.verify(&old).err(), Some(TokenError::Expired));
         Ok(())
     }

@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 use super::id::ConversationId;
 use super::message::StoredMessage;
 use super::metadata::Metadata;
+use super::resource::ResourceId;
 use super::time::Timestamp;
 
 /// Which kind a conversation is, as the API names it (`"type"`).
@@ -216,7 +217,7 @@ pub enum Kind {
 #[derive(Debug, Clone)]
 pub struct Conversation {
     pub id: ConversationId,
-    pub resource_id: String,
+    pub resource_id: ResourceId,
     pub kind: Kind,
     pub unread: PerSide<i64>,
     pub read_seq: PerSide<i64>,

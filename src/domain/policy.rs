@@ -261,13 +261,14 @@ mod tests {
     use super::*;
     use crate::domain::conversation::{Chat, ChatStatus, PerSide, Priority, Ticket};
     use crate::domain::id::{ConversationId, MessageId};
+    use crate::domain::resource::ResourceId;
     use crate::domain::role::Permissions;
     use crate::domain::time::Timestamp;
 
     fn user(id: &str, role: Role) -> User {
         User {
             id: id.into(),
-            resource_id: "site".into(),
+            resource_id: ResourceId::named("site"),
             username: id.into(),
             email: format!("{id}@example.com"),
             role,
@@ -285,7 +286,7 @@ mod tests {
     fn conversation(kind: Kind) -> Conversation {
         Conversation {
             id: ConversationId::new(),
-            resource_id: "site".into(),
+            resource_id: ResourceId::named("site"),
             kind,
             unread: PerSide::default(),
             read_seq: PerSide::default(),
@@ -372,7 +373,7 @@ mod tests {
     #[test]
     fn another_resource_sees_nothing() {
         let mut admin = user("alice", Role::Superadmin);
-        admin.resource_id = "other".into();
+        admin.resource_id = ResourceId::named("other");
         assert_eq!(access(&admin, &chat(ChatStatus::Active)), None);
         assert_eq!(access(&admin, &ticket(TicketStatus::Open)), None);
     }

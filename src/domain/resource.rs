@@ -1,7 +1,12 @@
 //! Resources: the integrating sites (tenants) and their settings.
 
+use std::borrow::Cow;
+use std::fmt;
+
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+use utoipa::openapi::RefOr;
+use utoipa::{PartialSchema, ToSchema};
 
 use super::time::Timestamp;
 use crate::domain::error::Error;
@@ -38,7 +43,7 @@ impl TokenIssuance {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Resource {
-    pub resource_id: String,
+    pub resource_id: ResourceId,
     pub token_issuance: TokenIssuance,
     pub allowed_origins: Vec<String>,
     /// Whether users may change their own display name and avatar (`PATCH /users/me`).
@@ -55,17 +60,64 @@ impl Resource {
     }
 }
 
-/// 1..=100 characters of ASCII letters, digits, `.`, `-`, `_` and `:` (a domain, `localhost:3000`).
-pub fn validate_resource_id(id: &str) -> Result<(), Error> {
-    let valid_chars = id
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b':'));
-    if (1..=100).contains(&id.len()) && valid_chars {
-        Ok(())
-    } else {
-        Err(Error::invalid_body(
-            "resourceId must be 1 to 100 characters of letters, digits, '.', '-', '_' or ':'",
-        ))
+/// A resource's id, as the operator named it when creating it (`site.com`, `localhost:3000`);
+/// serialised as the plain string and documented as one.
+///
+/// A new resource's id is checked by `parse`; an id read back from the store, a path, a token or
+/// the command line names a resource that exists or not (`named`), and is looked up as it is.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ResourceId(String);
+
+impl ResourceId {
+    /// 1..=100 characters of ASCII letters, digits, `.`, `-`, `_` and `:` (a domain,
+    /// `localhost:3000`): what a new resource may be called.
+    pub fn parse(id: &str) -> Result<ResourceId, Error> {
+        let valid_chars = id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b':'));
+        if (1..=100).contains(&id.len()) && valid_chars {
+            Ok(ResourceId(id.to_owned()))
+        } else {
+            Err(Error::invalid_body(
+                "resourceId must be 1 to 100 characters of letters, digits, '.', '-', '_' or ':'",
+            ))
+        }
+    }
+
+    /// The id of an existing resource, or of none: for lookups, which find it or not.
+    pub fn named(id: impl Into<String>) -> ResourceId {
+        ResourceId(id.into())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for ResourceId {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for ResourceId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl PartialSchema for ResourceId {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new().schema_type(Type::String).into()
+    }
+}
+
+/// A component of the generated schemas; the served document writes it out as a string where it
+/// is used (`http::openapi`).
+impl ToSchema for ResourceId {
+    fn name() -> Cow<'static, str> {
+        Cow::Borrowed("ResourceId")
     }
 }
 
@@ -118,16 +170,20 @@ mod tests {
 
     #[test]
     fn resource_ids() {
-        assert!(validate_resource_id("site.com").is_ok());
-        assert!(validate_resource_id("localhost:3000").is_ok());
-        assert!(validate_resource_id("").is_err());
-        assert!(validate_resource_id("a/b").is_err());
+        assert!(ResourceId::parse("site.com").is_ok());
+        assert!(ResourceId::parse("localhost:3000").is_ok());
+        assert!(ResourceId::parse("").is_err());
+        assert!(ResourceId::parse("a/b").is_err());
+        assert_eq!(
+            serde_json::to_string(&ResourceId::named("site.com")).expect("serialises"),
+            "\"site.com\""
+        );
     }
 
     #[test]
     fn wildcard_allows_every_origin() {
         let resource = Resource {
-            resource_id: "x".into(),
+            resource_id: ResourceId::named("x"),
             token_issuance: TokenIssuance::Open,
             allowed_origins: vec!["*".into()],
             self_profile_edit: true,

@@ -4,6 +4,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::metadata::Metadata;
+use super::resource::ResourceId;
 use super::role::{Permissions, Role};
 use super::time::Timestamp;
 use crate::domain::error::Error;
@@ -13,7 +14,7 @@ use crate::domain::error::Error;
 #[serde(rename_all = "camelCase")]
 pub struct User {
     pub id: String,
-    pub resource_id: String,
+    pub resource_id: ResourceId,
     pub username: String,
     pub email: String,
     pub role: Role,
@@ -69,7 +70,7 @@ pub struct UserProfile {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PublicUser {
     pub id: String,
-    pub resource_id: String,
+    pub resource_id: ResourceId,
     pub username: String,
     pub role: Role,
     #[schema(min_length = 1, max_length = 100)]

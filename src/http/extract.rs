@@ -13,7 +13,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::auth::keys;
-use crate::domain::resource::Resource;
+use crate::domain::resource::{Resource, ResourceId};
 use crate::domain::user::User;
 use crate::http::error::{AppError, ErrorCode};
 use crate::http::rate_limit::Budget;
@@ -177,7 +177,7 @@ impl Tenant {
     /// 403 `resource_mismatch` if a body names another resource than the key's.
     pub fn check_resource_id(&self, named: Option<&str>) -> Result<(), AppError> {
         match named {
-            Some(id) if id != self.resource.resource_id => Err(AppError::Forbidden {
+            Some(id) if id != self.resource.resource_id.as_str() => Err(AppError::Forbidden {
                 message: "resourceId does not match the API key's resource".into(),
                 code: ErrorCode::ResourceMismatch,
             }),
@@ -296,7 +296,7 @@ impl Tenant {
             Some(_) => return Err(AppError::secret_required("x-api-secret is not valid")),
             None => false,
         };
-        crate::http::record_caller(&resource.resource_id, None);
+        crate::http::record_caller(resource.resource_id.as_str(), None);
         if has_secret {
             budget.charge(|| state.limits.charge_secret(&resource.resource_id))?;
         }
@@ -344,7 +344,7 @@ pub struct Caller {
 }
 
 impl Caller {
-    pub fn resource_id(&self) -> &str {
+    pub fn resource_id(&self) -> &ResourceId {
         &self.tenant.resource.resource_id
     }
 
@@ -435,13 +435,13 @@ impl Caller {
     ) -> Result<Caller, AppError> {
         let invalid = || AppError::unauthorized("chat token is invalid", ErrorCode::InvalidToken);
         let claims = state.jwt.verify(token.trim())?;
-        if claims.rid != tenant.resource.resource_id {
+        if claims.rid != tenant.resource.resource_id.as_str() {
             tracing::debug!("token of another resource");
             return Err(invalid());
         }
         let user = state
             .store
-            .find_user(&claims.rid, &claims.sub)
+            .find_user(&tenant.resource.resource_id, &claims.sub)
             .await?
             .ok_or_else(invalid)?;
         if user.token_version != claims.ver {
@@ -451,7 +451,7 @@ impl Caller {
                 ErrorCode::InvalidToken,
             ));
         }
-        crate::http::record_caller(&user.resource_id, Some(&user.id));
+        crate::http::record_caller(user.resource_id.as_str(), Some(&user.id));
         budget.charge(|| state.limits.charge_user(&user.resource_id, &user.id))?;
         Ok(Caller { user, tenant })
     }

@@ -8,6 +8,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi, ToSchema};
 
 use crate::domain::id::{ConversationId, MessageId};
+use crate::domain::resource::ResourceId;
 use crate::domain::time::Timestamp;
 
 #[derive(OpenApi)]
@@ -110,14 +111,18 @@ fn inline_value_schemas(document: &mut Value) {
     else {
         return;
     };
-    let inlined: Map<String, Value> =
-        [Timestamp::name(), ConversationId::name(), MessageId::name()]
-            .into_iter()
-            .filter_map(|name| {
-                let schema = schemas.remove(name.as_ref())?;
-                Some((format!("#/components/schemas/{name}"), schema))
-            })
-            .collect();
+    let inlined: Map<String, Value> = [
+        Timestamp::name(),
+        ConversationId::name(),
+        MessageId::name(),
+        ResourceId::name(),
+    ]
+    .into_iter()
+    .filter_map(|name| {
+        let schema = schemas.remove(name.as_ref())?;
+        Some((format!("#/components/schemas/{name}"), schema))
+    })
+    .collect();
     inline_in(document, &inlined);
 }
 

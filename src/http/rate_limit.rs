@@ -25,6 +25,7 @@ use axum::response::{IntoResponse, Response};
 use ipnet::IpNet;
 
 use crate::config::Config;
+use crate::domain::resource::ResourceId;
 use crate::domain::time::now_ms;
 use crate::http::error::AppError;
 use crate::http::state::AppState;
@@ -152,13 +153,13 @@ impl Limits {
 
     /// A request of an authenticated user: their own budget first (a user over it spends none of
     /// the site's), then the site's. The headers report the tighter of the two.
-    pub fn charge_user(&self, resource_id: &str, user_id: &str) -> Decision {
+    pub fn charge_user(&self, resource_id: &ResourceId, user_id: &str) -> Decision {
         let now = now_ms();
         let user = self.per_user.check(user_id, now);
         if !user.allowed {
             return user;
         }
-        let site = self.per_key.check(resource_id, now);
+        let site = self.per_key.check(resource_id.as_str(), now);
         if !site.allowed || site.remaining < user.remaining {
             site
         } else {
@@ -167,8 +168,8 @@ impl Limits {
     }
 
     /// A request of the site's own server (a valid `x-api-secret`).
-    pub fn charge_secret(&self, resource_id: &str) -> Decision {
-        self.per_secret.check(resource_id, now_ms())
+    pub fn charge_secret(&self, resource_id: &ResourceId) -> Decision {
+        self.per_secret.check(resource_id.as_str(), now_ms())
     }
 
     /// The client address of a request: the peer, or, when the peer is a trusted proxy, the

@@ -127,16 +127,20 @@ fn deliver_payload(hub: &Hub, payload: &[u8]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::resource::ResourceId;
     use crate::domain::role::Role;
 
     #[tokio::test]
     async fn payloads_round_trip_to_the_hub() {
         let hub = Arc::new(Hub::new(10));
-        let (_registration, mut events, _) = hub.register("r", "alice", Role::User).expect("room");
+        let (_registration, mut events, _) = hub
+            .register(&ResourceId::named("r"), "alice", Role::User)
+            .expect("room");
         let audience = Audience {
-            resource_id: "r".into(),
+            resource_id: ResourceId::named("r"),
             users: vec!["alice".into()],
-            ..Audience::default()
+            roles_from: None,
+            except: None,
         };
         let payload =
             encode(&audience, r#"{"type":"typing","data":{"text":"a\nb"}}"#).expect("encodes");

@@ -7,6 +7,7 @@ use crate::domain::conversation::{AnyStatus, Conversation};
 use crate::domain::id::ConversationId;
 use crate::domain::message::Message;
 use crate::domain::policy;
+use crate::domain::resource::ResourceId;
 use crate::domain::role::Role;
 use crate::domain::time::Timestamp;
 use crate::domain::user::UserProfile;
@@ -99,10 +100,10 @@ pub struct Presence {
 
 /// Who receives an event: named users, plus every connected user of the resource with at least
 /// a role, minus one user (the typist of a typing event).
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Audience {
-    pub resource_id: String,
+    pub resource_id: ResourceId,
     pub users: Vec<String>,
     /// Every connected user of at least this role (elevated roles only: the hub indexes those).
     pub roles_from: Option<Role>,

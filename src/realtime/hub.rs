@@ -12,6 +12,7 @@ use prometheus_client::metrics::counter::Counter;
 use tokio::sync::mpsc;
 
 use super::event::Audience;
+use crate::domain::resource::ResourceId;
 use crate::domain::role::Role;
 
 /// Events a connection may have queued before it counts as too slow.
@@ -46,7 +47,7 @@ struct State {
     /// user id → their connections on this node.
     connections: HashMap<String, Vec<Connection>>,
     /// resource id → elevated users connected, with their role.
-    elevated: HashMap<String, HashMap<String, Role>>,
+    elevated: HashMap<ResourceId, HashMap<String, Role>>,
 }
 
 struct Connection {
@@ -60,7 +61,7 @@ pub struct Registration {
     hub: Arc<Hub>,
     id: u64,
     user_id: String,
-    resource_id: String,
+    resource_id: ResourceId,
 }
 
 impl Hub {
@@ -80,7 +81,7 @@ impl Hub {
     /// connection on this node.
     pub fn register(
         self: &Arc<Self>,
-        resource_id: &str,
+        resource_id: &ResourceId,
         user_id: &str,
         role: Role,
     ) -> Result<(Registration, mpsc::Receiver<Arc<str>>, bool), Full> {
@@ -119,7 +120,7 @@ impl Hub {
     /// Records a role change of a connected user (checked at each heartbeat).
     /// A user with no connection left here is not indexed: a heartbeat racing the end of its
     /// session must not leave an entry behind.
-    pub fn set_role(&self, resource_id: &str, user_id: &str, role: Role) {
+    pub fn set_role(&self, resource_id: &ResourceId, user_id: &str, role: Role) {
         let mut state = self.lock();
         let connected = state.connections.contains_key(user_id);
         if connected && role.is_elevated() {
@@ -226,9 +227,13 @@ impl Drop for Registration {
 mod tests {
     use super::*;
 
+    fn site() -> ResourceId {
+        ResourceId::named("r")
+    }
+
     fn audience(users: &[&str], roles_from: Option<Role>) -> Audience {
         Audience {
-            resource_id: "r".into(),
+            resource_id: site(),
             users: users.iter().map(|u| u.to_string()).collect(),
             roles_from,
             except: None,
@@ -238,11 +243,13 @@ mod tests {
     #[tokio::test]
     async fn delivers_to_named_users_and_the_right_elevated_ones_once() {
         let hub = Arc::new(Hub::new(100));
-        let (_a, mut alice, first) = hub.register("r", "alice", Role::User).expect("room");
+        let (_a, mut alice, first) = hub.register(&site(), "alice", Role::User).expect("room");
         assert!(first);
-        let (_s, mut staff, _) = hub.register("r", "staff", Role::Staff).expect("room");
-        let (_m, mut moderator, _) = hub.register("r", "mod", Role::Moderator).expect("room");
-        let (_o, mut other, _) = hub.register("other", "x", Role::Admin).expect("room");
+        let (_s, mut staff, _) = hub.register(&site(), "staff", Role::Staff).expect("room");
+        let (_m, mut moderator, _) = hub.register(&site(), "mod", Role::Moderator).expect("room");
+        let (_o, mut other, _) = hub
+            .register(&ResourceId::named("other"), "x", Role::Admin)
+            .expect("room");
         let json: Arc<str> = Arc::from("{}");
 
         hub.deliver(&audience(&["alice", "mod"], Some(Role::Moderator)), &json);
@@ -266,15 +273,15 @@ mod tests {
     #[tokio::test]
     async fn a_role_change_after_the_last_connection_leaves_no_entry() {
         let hub = Arc::new(Hub::new(100));
-        let (registration, _rx, _) = hub.register("r", "staff", Role::Staff).expect("room");
+        let (registration, _rx, _) = hub.register(&site(), "staff", Role::Staff).expect("room");
         drop(registration);
-        hub.set_role("r", "staff", Role::Admin);
+        hub.set_role(&site(), "staff", Role::Admin);
         assert!(
             hub.lock().elevated.is_empty(),
             "no entry for a user who left"
         );
-        let (_again, _rx, _) = hub.register("r", "staff", Role::Staff).expect("room");
-        hub.set_role("r", "staff", Role::User);
+        let (_again, _rx, _) = hub.register(&site(), "staff", Role::Staff).expect("room");
+        hub.set_role(&site(), "staff", Role::User);
         assert!(
             hub.lock().elevated.is_empty(),
             "demoted users leave the index"
@@ -284,8 +291,8 @@ mod tests {
     #[tokio::test]
     async fn dropping_a_registration_unregisters() {
         let hub = Arc::new(Hub::new(100));
-        let (first, _rx1, _) = hub.register("r", "alice", Role::User).expect("room");
-        let (second, _rx2, was_first) = hub.register("r", "alice", Role::User).expect("room");
+        let (first, _rx1, _) = hub.register(&site(), "alice", Role::User).expect("room");
+        let (second, _rx2, was_first) = hub.register(&site(), "alice", Role::User).expect("room");
         assert!(!was_first);
         drop(first);
         assert!(hub.is_connected("alice"));
@@ -298,7 +305,8 @@ mod tests {
     #[tokio::test]
     async fn a_full_queue_cuts_the_connection_off_but_it_counts_until_unregistered() {
         let hub = Arc::new(Hub::new(100));
-        let (registration, mut receiver, _) = hub.register("r", "slow", Role::User).expect("room");
+        let (registration, mut receiver, _) =
+            hub.register(&site(), "slow", Role::User).expect("room");
         let json: Arc<str> = Arc::from("{}");
         for _ in 0..=QUEUE {
             hub.deliver(&audience(&["slow"], None), &json);
@@ -320,18 +328,18 @@ mod tests {
         let hub = Arc::new(Hub::new(MAX_CONNECTIONS_PER_USER + 1));
         let mut held = Vec::new();
         for _ in 0..MAX_CONNECTIONS_PER_USER {
-            held.push(hub.register("r", "alice", Role::User).expect("room"));
+            held.push(hub.register(&site(), "alice", Role::User).expect("room"));
         }
         assert_eq!(
-            hub.register("r", "alice", Role::User).err(),
+            hub.register(&site(), "alice", Role::User).err(),
             Some(Full::User)
         );
-        held.push(hub.register("r", "bob", Role::User).expect("room"));
+        held.push(hub.register(&site(), "bob", Role::User).expect("room"));
         assert_eq!(
-            hub.register("r", "carol", Role::User).err(),
+            hub.register(&site(), "carol", Role::User).err(),
             Some(Full::Process)
         );
         held.pop();
-        assert!(hub.register("r", "carol", Role::User).is_ok());
+        assert!(hub.register(&site(), "carol", Role::User).is_ok());
     }
 }

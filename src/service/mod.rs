@@ -11,6 +11,7 @@ use crate::domain::conversation::Conversation;
 use crate::domain::error::{Error, Result};
 use crate::domain::id::{ConversationId, MessageId};
 use crate::domain::policy::Access;
+use crate::domain::resource::ResourceId;
 use crate::domain::user::User;
 use crate::realtime::bus::Bus;
 use crate::realtime::event::{Audience, Event};
@@ -42,7 +43,7 @@ pub struct Visible {
 }
 
 impl Actor<'_> {
-    fn resource_id(&self) -> &str {
+    fn resource_id(&self) -> &ResourceId {
         &self.user.resource_id
     }
 

@@ -16,6 +16,7 @@ use quick_cache::Weighter;
 use super::engine::{Effects, Stale};
 use super::stats::Stats;
 use crate::domain::resource::Resource;
+use crate::domain::resource::ResourceId;
 use crate::domain::user::User;
 
 /// How long an entry may be served without a fresh read.
@@ -51,8 +52,8 @@ struct UserSlot {
 #[derive(Clone)]
 struct UserWeighter;
 
-impl Weighter<(String, String), UserSlot> for UserWeighter {
-    fn weight(&self, _: &(String, String), slot: &UserSlot) -> u64 {
+impl Weighter<(ResourceId, String), UserSlot> for UserWeighter {
+    fn weight(&self, _: &(ResourceId, String), slot: &UserSlot) -> u64 {
         slot.weight
     }
 }
@@ -68,9 +69,9 @@ struct StatsSlot {
 }
 
 pub struct Cache {
-    users: Lru<(String, String), UserSlot, UserWeighter>,
+    users: Lru<(ResourceId, String), UserSlot, UserWeighter>,
     keys: Lru<String, Entry<KeyLookup>>,
-    stats: Mutex<HashMap<String, StatsSlot>>,
+    stats: Mutex<HashMap<ResourceId, StatsSlot>>,
 }
 
 impl Default for Cache {
@@ -84,7 +85,7 @@ impl Default for Cache {
 }
 
 impl Cache {
-    pub fn user(&self, resource_id: &str, user_id: &str) -> Option<Option<User>> {
+    pub fn user(&self, resource_id: &ResourceId, user_id: &str) -> Option<Option<User>> {
         Entry::fresh(
             self.users
                 .get(&(resource_id.to_owned(), user_id.to_owned()))
@@ -92,7 +93,7 @@ impl Cache {
         )
     }
 
-    pub fn put_user(&self, resource_id: &str, user_id: &str, user: Option<User>) {
+    pub fn put_user(&self, resource_id: &ResourceId, user_id: &str, user: Option<User>) {
         let metadata = user.as_ref().map_or(0, |user| {
             serde_json::to_string(&user.metadata).map_or(0, |text| text.len())
         });
@@ -119,13 +120,13 @@ impl Cache {
         self.keys.insert(api_key_hash.to_owned(), entry);
     }
 
-    pub fn stats(&self, resource_id: &str) -> Option<Stats> {
+    pub fn stats(&self, resource_id: &ResourceId) -> Option<Stats> {
         let slots = self.stats.lock().ok()?;
         Entry::fresh(slots.get(resource_id)?.cached.clone())
     }
 
     /// The generation to hand back to `put_stats` with stats read after this call.
-    pub fn stats_generation(&self, resource_id: &str) -> u64 {
+    pub fn stats_generation(&self, resource_id: &ResourceId) -> u64 {
         self.stats
             .lock()
             .map(|slots| slots.get(resource_id).map_or(0, |slot| slot.generation))
@@ -133,7 +134,7 @@ impl Cache {
     }
 
     /// Keeps `stats` unless a write changed the counters since `generation` was read.
-    pub fn put_stats(&self, resource_id: &str, generation: u64, stats: Stats) {
+    pub fn put_stats(&self, resource_id: &ResourceId, generation: u64, stats: Stats) {
         if let Ok(mut slots) = self.stats.lock() {
             let slot = slots.entry(resource_id.to_owned()).or_default();
             if slot.generation == generation {
@@ -200,7 +201,7 @@ mod tests {
         metadata.insert("blob".into(), Value::from("x".repeat(metadata_bytes)));
         User {
             id: format!("{id:024x}"),
-            resource_id: "site.com".into(),
+            resource_id: ResourceId::named("site.com"),
             username: format!("user{id}"),
             email: format!("user{id}@example.com"),
             role: Role::User,
@@ -220,7 +221,11 @@ mod tests {
         let cache = Cache::default();
         let count = (USER_CACHE_BYTES / 4096) as usize + 4_000;
         for id in 0..count {
-            cache.put_user("site.com", &format!("{id:024x}"), Some(user(id, 4000)));
+            cache.put_user(
+                &ResourceId::named("site.com"),
+                &format!("{id:024x}"),
+                Some(user(id, 4000)),
+            );
         }
         assert!(cache.users.weight() <= USER_CACHE_BYTES);
         assert!(
@@ -230,6 +235,6 @@ mod tests {
         );
         // The newest is still served.
         let last = format!("{:024x}", count - 1);
-        assert!(cache.user("site.com", &last).is_some());
+        assert!(cache.user(&ResourceId::named("site.com"), &last).is_some());
     }
 }

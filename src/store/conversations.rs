@@ -13,6 +13,7 @@ use crate::domain::error::Error;
 use crate::domain::id::ConversationId;
 use crate::domain::metadata::Metadata;
 use crate::domain::page::PageRequest;
+use crate::domain::resource::ResourceId;
 
 /// The conversation columns plus its last message (left-joined), for every conversation read.
 macro_rules! select_conversation {
@@ -274,7 +275,7 @@ pub struct AdminFilter<'a> {
 impl FromRow for Conversation {
     fn from_row(row: &mut Row) -> Result<Self, DbError> {
         let id = row.conversation_id()?;
-        let resource_id = row.text()?;
+        let resource_id = row.resource_id()?;
         let conversation_type = row.parsed("kind", ConversationType::parse)?;
         let columns = KindColumns {
             status: row.text()?,
@@ -379,7 +380,7 @@ impl Store {
     /// The conversation `id` of `resource_id`, of either kind.
     pub async fn find_conversation(
         &self,
-        resource_id: &str,
+        resource_id: &ResourceId,
         id: &ConversationId,
     ) -> Result<Option<Conversation>, Error> {
         let (resource, id) = (resource_id.to_owned(), id.to_owned());
@@ -428,7 +429,7 @@ impl Store {
     /// The users `user_id` has a P2P conversation with (who hears of their presence).
     pub async fn p2p_partners(
         &self,
-        resource_id: &str,
+        resource_id: &ResourceId,
         user_id: &str,
     ) -> Result<Vec<String>, Error> {
         let (resource, user) = (resource_id.to_owned(), user_id.to_owned());
@@ -438,7 +439,12 @@ impl Store {
     }
 
     /// Whether the two users have a P2P conversation (one index probe on the pair).
-    pub async fn share_p2p(&self, resource_id: &str, a: &str, b: &str) -> Result<bool, Error> {
+    pub async fn share_p2p(
+        &self,
+        resource_id: &ResourceId,
+        a: &str,
+        b: &str,
+    ) -> Result<bool, Error> {
         let (lo, hi) = if a < b { (a, b) } else { (b, a) };
         let (resource, lo, hi) = (resource_id.to_owned(), lo.to_owned(), hi.to_owned());
         self.engine
@@ -452,7 +458,7 @@ impl Store {
     /// One page of `user_id`'s P2P conversations, newest activity first.
     pub async fn list_p2p(
         &self,
-        resource_id: &str,
+        resource_id: &ResourceId,
         user_id: &str,
         status: Option<ChatStatus>,
         page: PageRequest,
@@ -475,7 +481,7 @@ impl Store {
     /// activity first, filtered as `filter` says.
     pub async fn list_all_conversations(
         &self,
-        resource_id: &str,
+        resource_id: &ResourceId,
         filter: &AdminFilter<'_>,
         page: PageRequest,
     ) -> Result<(Vec<Conversation>, i64), Error> {
@@ -499,7 +505,7 @@ impl Store {
     /// Where `user_id` has unread messages (see `Unread`); `staff` if they answer tickets.
     pub async fn unread_of(
         &self,
-        resource_id: &str,
+        resource_id: &ResourceId,
         user_id: &str,
         staff: bool,
         limit: i64,
@@ -533,7 +539,7 @@ impl Store {
     /// Sets the status of a P2P conversation (archive, unarchive).
     pub async fn set_p2p_status(
         &self,
-        resource_id: &str,
+        resource_id: &ResourceId,
         id: &ConversationId,
         status: ChatStatus,
     ) -> Result<Conversation, Error> {
@@ -571,7 +577,7 @@ impl Store {
     /// Replaces a conversation's metadata; returns it as committed.
     pub async fn set_metadata(
         &self,
-        resource_id: &str,
+        resource_id: &ResourceId,
         id: &ConversationId,
         metadata: Metadata,
     ) -> Result<Conversation, Error> {
@@ -596,7 +602,7 @@ impl Store {
 /// A P2P conversation to open between `creator` and `other` (unless the pair has one).
 pub struct NewChat {
     pub id: ConversationId,
-    pub resource_id: String,
+    pub resource_id: ResourceId,
     pub creator: String,
     pub other: String,
     pub metadata: Metadata,
@@ -604,7 +610,7 @@ pub struct NewChat {
 
 fn admin_list(
     db: &mut dyn Db,
-    resource_id: &str,
+    resource_id: &ResourceId,
     filter: &AdminFilter<'_>,
     page: PageRequest,
 ) -> Result<(Vec<Conversation>, i64), DbError> {
@@ -635,7 +641,7 @@ fn admin_list(
 /// The admin list as a staff member sees it: every ticket, and their own P2P conversations.
 fn staff_view(
     db: &mut dyn Db,
-    resource_id: &str,
+    resource_id: &ResourceId,
     staff_id: &str,
     filter: &AdminFilter<'_>,
     totals: &ConversationTotals,
@@ -669,7 +675,7 @@ fn staff_view(
 /// optionally of one kind and status, newest activity first.
 fn user_conversations(
     db: &mut dyn Db,
-    resource_id: &str,
+    resource_id: &ResourceId,
     user_id: &str,
     (kind, status): (Option<ConversationType>, Option<AnyStatus>),
     page: PageRequest,
@@ -693,7 +699,7 @@ fn user_conversations(
 
 fn count_user_conversations(
     db: &mut dyn Db,
-    resource_id: &str,
+    resource_id: &ResourceId,
     user_id: &str,
     kind: Option<&str>,
     status: Option<&str>,

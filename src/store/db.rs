@@ -5,6 +5,7 @@
 
 pub use super::sql::Statement;
 use crate::domain::id::{ConversationId, MessageId};
+use crate::domain::resource::ResourceId;
 use crate::domain::time::Timestamp;
 
 /// A parameter of a statement, borrowed for the call.
@@ -54,6 +55,12 @@ impl<'a> From<&'a ConversationId> for Param<'a> {
 
 impl<'a> From<&'a MessageId> for Param<'a> {
     fn from(value: &'a MessageId) -> Self {
+        Param::Text(value.as_str())
+    }
+}
+
+impl<'a> From<&'a ResourceId> for Param<'a> {
+    fn from(value: &'a ResourceId) -> Self {
         Param::Text(value.as_str())
     }
 }
@@ -186,6 +193,11 @@ impl Row {
 
     pub fn conversation_id(&mut self) -> Result<ConversationId, DbError> {
         self.parsed("conversation id", ConversationId::parse)
+    }
+
+    /// A resource's id, as stored (any name the resource was created with).
+    pub fn resource_id(&mut self) -> Result<ResourceId, DbError> {
+        self.text().map(ResourceId::named)
     }
 
     pub fn text(&mut self) -> Result<String, DbError> {

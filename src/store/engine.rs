@@ -25,6 +25,7 @@ use super::sql::statements;
 use super::stats::{Counters, StatsDelta};
 use crate::domain::error::{Error, Unavailable};
 use crate::domain::id::ConversationId;
+use crate::domain::resource::ResourceId;
 use crate::domain::time::{now_ms, Timestamp};
 
 /// A read: one closure run on a pooled connection.
@@ -55,11 +56,11 @@ pub struct Effects {
 pub enum Stale {
     /// A user's role, permissions, token version.
     User {
-        resource_id: String,
+        resource_id: ResourceId,
         user_id: String,
     },
     /// A resource's keys and settings.
-    Resource { resource_id: String },
+    Resource { resource_id: ResourceId },
 }
 
 /// The transaction a write runs in.
@@ -79,7 +80,12 @@ impl WriteTx<'_> {
     }
 
     /// Adds `delta` to the resource's counters (in the shard of `id`).
-    pub fn count(&mut self, resource_id: &str, id: &(impl AsRef<str> + ?Sized), delta: StatsDelta) {
+    pub fn count(
+        &mut self,
+        resource_id: &ResourceId,
+        id: &(impl AsRef<str> + ?Sized),
+        delta: StatsDelta,
+    ) {
         let shard = self.shard(id.as_ref());
         self.effects.counters.add(resource_id, shard, delta);
     }
@@ -87,7 +93,7 @@ impl WriteTx<'_> {
     /// Counts a message for "the last 24 hours" figures.
     pub fn count_message(
         &mut self,
-        resource_id: &str,
+        resource_id: &ResourceId,
         conversation_id: &ConversationId,
         sender_id: &str,
         now: Timestamp,

@@ -11,6 +11,7 @@ use super::db::{params, Db, DbExt};
 use super::sql::statements;
 use super::Store;
 use crate::domain::error::Error;
+use crate::domain::resource::ResourceId;
 use crate::domain::time::now_ms;
 
 statements! {
@@ -66,7 +67,7 @@ impl Store {
     /// user in the resource.
     pub async fn online_until(
         &self,
-        resource_id: &str,
+        resource_id: &ResourceId,
         user_id: &str,
     ) -> Result<Option<i64>, Error> {
         let (resource, user) = (resource_id.to_owned(), user_id.to_owned());

@@ -5,12 +5,13 @@ use super::engine::Stale;
 use super::sql::statements;
 use super::Store;
 use crate::domain::error::Error;
+use crate::domain::resource::ResourceId;
 use crate::domain::resource::{Resource, TokenIssuance};
 use crate::domain::time::Timestamp;
 
 /// A resource to insert, with its key and secret already hashed.
 pub struct NewResource {
-    pub resource_id: String,
+    pub resource_id: ResourceId,
     pub api_key_hash: String,
     pub secret_hash: String,
     pub token_issuance: TokenIssuance,
@@ -24,7 +25,7 @@ struct ResourceRow(Resource, String);
 
 impl FromRow for ResourceRow {
     fn from_row(row: &mut Row) -> Result<Self, DbError> {
-        let resource_id = row.text()?;
+        let resource_id = row.resource_id()?;
         let secret_hash = row.text()?;
         let token_issuance = row.parsed("token_issuance", TokenIssuance::parse)?;
         let origins = row.text()?;
@@ -142,7 +143,7 @@ impl Store {
     /// The resource `resource_id`, with its secret hash.
     pub async fn find_resource(
         &self,
-        resource_id: &str,
+        resource_id: &ResourceId,
     ) -> Result<Option<(Resource, String)>, Error> {
         let id = resource_id.to_owned();
         self.engine
@@ -156,7 +157,7 @@ impl Store {
     /// Replaces both hashes; the old key and secret stop matching with this commit.
     pub async fn rotate_resource_keys(
         &self,
-        resource_id: &str,
+        resource_id: &ResourceId,
         api_key_hash: &str,
         secret_hash: &str,
     ) -> Result<bool, Error> {
@@ -177,7 +178,7 @@ impl Store {
     /// Turns users' editing of their own profile on or off; `false` if there is no such resource.
     pub async fn set_self_profile_edit(
         &self,
-        resource_id: &str,
+        resource_id: &ResourceId,
         allowed: bool,
     ) -> Result<bool, Error> {
         let id = resource_id.to_owned();

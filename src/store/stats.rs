@@ -10,6 +10,7 @@ use super::sql::statements;
 use super::Store;
 use crate::domain::conversation::{AnyStatus, ChatStatus, ConversationType, TicketStatus};
 use crate::domain::error::Error;
+use crate::domain::resource::ResourceId;
 
 statements! {
     /// Adds a write's counter changes to one of the resource's shard rows.
@@ -155,15 +156,15 @@ fn ticket_index(status: TicketStatus) -> usize {
 /// activity bucket and user is written once per batch however many writes touched it.
 #[derive(Debug, Default)]
 pub struct Counters {
-    stats: BTreeMap<(String, i64), StatsDelta>,
+    stats: BTreeMap<(ResourceId, i64), StatsDelta>,
     /// Messages per `(resource, bucket, shard)`.
-    activity: BTreeMap<(String, i64, i64), i64>,
+    activity: BTreeMap<(ResourceId, i64, i64), i64>,
     /// The latest message time of each sender.
     active: BTreeMap<String, i64>,
 }
 
 impl Counters {
-    pub fn add(&mut self, resource_id: &str, shard: i64, delta: StatsDelta) {
+    pub fn add(&mut self, resource_id: &ResourceId, shard: i64, delta: StatsDelta) {
         let entry = self
             .stats
             .entry((resource_id.to_owned(), shard))
@@ -173,7 +174,13 @@ impl Counters {
 
     /// Counts a message sent at `now` by `sender_id` in its five-minute bucket, and the sender
     /// as active.
-    pub fn message_sent(&mut self, resource_id: &str, shard: i64, sender_id: &str, now: i64) {
+    pub fn message_sent(
+        &mut self,
+        resource_id: &ResourceId,
+        shard: i64,
+        sender_id: &str,
+        now: i64,
+    ) {
         *self
             .activity
             .entry((resource_id.to_owned(), now / BUCKET, shard))
@@ -196,15 +203,11 @@ impl Counters {
     }
 
     /// The resources whose counters change.
-    pub fn resources(&self) -> impl Iterator<Item = &str> {
+    pub fn resources(&self) -> impl Iterator<Item = &ResourceId> {
         self.stats
             .keys()
-            .map(|(resource_id, _)| resource_id.as_str())
-            .chain(
-                self.activity
-                    .keys()
-                    .map(|(resource_id, _, _)| resource_id.as_str()),
-            )
+            .map(|(resource_id, _)| resource_id)
+            .chain(self.activity.keys().map(|(resource_id, _, _)| resource_id))
     }
 
     /// Writes the changes, in key order (concurrent PostgreSQL writers lock rows in one order).
@@ -229,7 +232,7 @@ impl Counters {
 
 fn add_stats(
     db: &mut dyn Db,
-    resource_id: &str,
+    resource_id: &ResourceId,
     shard: i64,
     delta: &StatsDelta,
 ) -> Result<(), DbError> {
@@ -298,14 +301,14 @@ impl FromRow for Totals {
 }
 
 /// The resource's counters, added up over their shards.
-fn totals(db: &mut dyn Db, resource_id: &str) -> Result<Totals, DbError> {
+fn totals(db: &mut dyn Db, resource_id: &ResourceId) -> Result<Totals, DbError> {
     db.one(TOTALS, params![resource_id])
 }
 
 /// How many conversations of the resource there are, by kind and status.
 pub(super) fn conversation_totals(
     db: &mut dyn Db,
-    resource_id: &str,
+    resource_id: &ResourceId,
 ) -> Result<ConversationTotals, DbError> {
     Ok(totals(db, resource_id)?.conversations)
 }
@@ -315,7 +318,7 @@ impl Store {
     /// a day of five-minute buckets, and one indexed range count of recently active users. A
     /// result is reused for up to a second unless a write of this process changed the
     /// resource's counters since (see `cache.rs`).
-    pub async fn stats(&self, resource_id: &str, now: i64) -> Result<Stats, Error> {
+    pub async fn stats(&self, resource_id: &ResourceId, now: i64) -> Result<Stats, Error> {
         if let Some(stats) = self.shared.cache.stats(resource_id) {
             return Ok(stats);
         }
@@ -343,7 +346,7 @@ impl Store {
     }
 }
 
-fn compute_stats(db: &mut dyn Db, resource_id: &str, now: i64) -> Result<Stats, DbError> {
+fn compute_stats(db: &mut dyn Db, resource_id: &ResourceId, now: i64) -> Result<Stats, DbError> {
     let counters = totals(db, resource_id)?;
     let messages_last_24h: i64 =
         db.one(MESSAGES_SINCE, params![resource_id, (now - DAY) / BUCKET])?;
@@ -373,21 +376,22 @@ mod tests {
 
     #[test]
     fn counters_fold_per_row() {
+        let site = ResourceId::named("site");
         let mut batch = Counters::default();
         let sent = StatsDelta {
             messages: 1,
             ..StatsDelta::default()
         };
         let mut one = Counters::default();
-        one.add("site", 0, sent);
-        one.message_sent("site", 0, "alice", 1_000);
+        one.add(&site, 0, sent);
+        one.message_sent(&site, 0, "alice", 1_000);
         let mut two = Counters::default();
-        two.add("site", 0, sent.ticket_moved(None, Some(TicketStatus::Open)));
-        two.message_sent("site", 0, "alice", 2_000);
+        two.add(&site, 0, sent.ticket_moved(None, Some(TicketStatus::Open)));
+        two.message_sent(&site, 0, "alice", 2_000);
         batch.merge(one);
         batch.merge(two);
         assert_eq!(batch.stats.len(), 1);
-        let folded = batch.stats[&("site".to_owned(), 0)];
+        let folded = batch.stats[&(site, 0)];
         assert_eq!(folded.messages, 2);
         assert_eq!(folded.tickets, [1, 0, 0, 0]);
         assert_eq!(batch.activity.values().sum::<i64>(), 2);

@@ -12,12 +12,13 @@ use crate::domain::id::{ConversationId, MessageId};
 use crate::domain::metadata::Metadata;
 use crate::domain::page::PageRequest;
 use crate::domain::policy;
+use crate::domain::resource::ResourceId;
 
 /// A ticket to open; `initial_message` (id, text) becomes its first message in the same
 /// transaction.
 pub struct NewTicket {
     pub id: ConversationId,
-    pub resource_id: String,
+    pub resource_id: ResourceId,
     pub customer_id: String,
     pub subject: String,
     pub priority: Priority,
@@ -118,7 +119,7 @@ impl Store {
     /// One page of the resource's tickets matching `filter`, newest activity first.
     pub async fn list_tickets(
         &self,
-        resource_id: &str,
+        resource_id: &ResourceId,
         filter: &TicketFilter,
         page: PageRequest,
     ) -> Result<(Vec<Conversation>, i64), Error> {
@@ -161,7 +162,7 @@ impl Store {
     /// committed.
     pub async fn update_ticket(
         &self,
-        resource_id: &str,
+        resource_id: &ResourceId,
         id: &ConversationId,
         update: TicketUpdate,
     ) -> Result<Conversation, Error> {

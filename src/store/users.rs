@@ -11,6 +11,7 @@ use super::Store;
 use crate::domain::error::Error;
 use crate::domain::metadata::Metadata;
 use crate::domain::page::PageRequest;
+use crate::domain::resource::ResourceId;
 use crate::domain::role::{Permissions, Role};
 use crate::domain::time::Timestamp;
 use crate::domain::user::{
@@ -20,7 +21,7 @@ use crate::domain::user::{
 /// A user to insert (validated by the caller).
 pub struct NewUser {
     pub id: String,
-    pub resource_id: String,
+    pub resource_id: ResourceId,
     pub username: Username,
     pub email: Email,
     pub role: Role,
@@ -62,7 +63,7 @@ impl FromRow for User {
     fn from_row(row: &mut Row) -> Result<Self, DbError> {
         Ok(User {
             id: row.text()?,
-            resource_id: row.text()?,
+            resource_id: row.resource_id()?,
             username: row.text()?,
             email: row.text()?,
             role: row.parsed("role", Role::parse)?,
@@ -271,7 +272,11 @@ impl Store {
 
     /// The user `id` of `resource_id`; `None` for unknown ids and other resources' users alike.
     /// Served from the cache (see `cache.rs` for how fresh).
-    pub async fn find_user(&self, resource_id: &str, id: &str) -> Result<Option<User>, Error> {
+    pub async fn find_user(
+        &self,
+        resource_id: &ResourceId,
+        id: &str,
+    ) -> Result<Option<User>, Error> {
         if let Some(user) = self.shared.cache.user(resource_id, id) {
             return Ok(user);
         }
@@ -288,7 +293,7 @@ impl Store {
     /// and the rest in one read job.
     pub async fn profiles(
         &self,
-        resource_id: &str,
+        resource_id: &ResourceId,
         ids: Vec<String>,
     ) -> Result<HashMap<String, UserProfile>, Error> {
         let mut profiles = HashMap::with_capacity(ids.len());
@@ -327,7 +332,7 @@ impl Store {
     /// The user named by `user` (an id, or `ext:<externalId>`) in `resource_id`.
     pub async fn find_user_ref(
         &self,
-        resource_id: &str,
+        resource_id: &ResourceId,
         user: UserRef<'_>,
     ) -> Result<Option<User>, Error> {
         match user {
@@ -348,7 +353,7 @@ impl Store {
     /// once, in the order asked; one read job however many.
     pub async fn find_users(
         &self,
-        resource_id: &str,
+        resource_id: &ResourceId,
         refs: Vec<String>,
     ) -> Result<Vec<User>, Error> {
         let resource = resource_id.to_owned();
@@ -378,7 +383,7 @@ impl Store {
     /// see every ticket, share one with them).
     pub async fn user_counterparts(
         &self,
-        resource_id: &str,
+        resource_id: &ResourceId,
         user_id: &str,
     ) -> Result<(Vec<String>, bool), Error> {
         let (resource, user) = (resource_id.to_owned(), user_id.to_owned());
@@ -396,7 +401,7 @@ impl Store {
     /// `query` (a case-insensitive substring of username or email).
     pub async fn list_users(
         &self,
-        resource_id: &str,
+        resource_id: &ResourceId,
         role: Option<Role>,
         query: Option<&str>,
         page: PageRequest,
@@ -426,7 +431,7 @@ impl Store {
     /// field if a new username, email or external id is another user's.
     pub async fn update_user(
         &self,
-        resource_id: &str,
+        resource_id: &ResourceId,
         id: &str,
         changes: UserChanges,
     ) -> Result<Option<Changed>, Error> {
@@ -453,7 +458,7 @@ impl Store {
     /// such user.
     pub async fn revoke_user_tokens(
         &self,
-        resource_id: &str,
+        resource_id: &ResourceId,
         id: &str,
     ) -> Result<Option<Timestamp>, Error> {
         let (resource, user_id) = (resource_id.to_owned(), id.to_owned());
@@ -477,7 +482,7 @@ impl Store {
 /// or external id.
 fn check_taken(
     db: &mut dyn Db,
-    resource_id: &str,
+    resource_id: &ResourceId,
     username_key: &str,
     email_key: &str,
     external_id: Option<&str>,

@@ -4,6 +4,7 @@ use axum::extract::State;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::auth::keys;
+use crate::domain::resource::ResourceId;
 use crate::http::envelope::{Created, Data, Envelope};
 use crate::http::error::{AppError, ErrorBody};
 use crate::http::extract::{ApiSecretHeader, Json, Operator, Path};
@@ -55,6 +56,7 @@ async fn rotate_keys(
     budget: Budget,
     ApiSecretHeader(secret): ApiSecretHeader,
 ) -> Result<Data<RotatedKeys>, AppError> {
+    let resource_id = ResourceId::named(resource_id);
     let (_, secret_hash) = state
         .store
         .find_resource(&resource_id)

@@ -358,7 +358,8 @@ async fn announce_presence(state: &AppState, user: &User, online: bool) {
             let audience = Audience {
                 resource_id: user.resource_id.clone(),
                 users: partners,
-                ..Audience::default()
+                roles_from: None,
+                except: None,
             };
             let event = Event::Presence(Presence {
                 user_id: user.id.clone(),
