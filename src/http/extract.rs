@@ -123,6 +123,14 @@ fn has_encoded_nul(text: &str) -> bool {
     text.contains("%00")
 }
 
+/// serde's `deserialize_with` for a body field that may be left out (`None`), `null`
+/// (`Some(None)`: clear it) or a value (`Some(Some(_))`); use with `#[serde(default)]`.
+pub fn present<'de, D: serde::Deserializer<'de>, T: serde::Deserialize<'de>>(
+    deserializer: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Some)
+}
+
 /// Query parameters; a malformed or mistyped one, or one with a NUL, is 400 `invalid_query`.
 pub struct Query<T>(pub T);
 

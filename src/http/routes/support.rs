@@ -2,7 +2,7 @@
 //! routes both conversation types have come from `conversation_routes!`.
 
 use axum::extract::State;
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -137,11 +137,11 @@ pub struct UpdateTicket {
     pub resource_id: Option<String>,
     pub status: Option<TicketStatus>,
     pub priority: Option<Priority>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::http::extract::present")]
     #[schema(value_type = Option<String>)]
     pub category: Option<Option<String>>,
     /// An elevated user of the resource (an id, or `ext:<externalId>`), or `null` to unassign.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::http::extract::present")]
     #[schema(value_type = Option<String>)]
     pub assignee_id: Option<Option<String>>,
     /// Replaces the ticket's metadata (staff and above): a JSON object, at most 50 keys and 4 KiB.
@@ -164,13 +164,6 @@ impl UpdateTicket {
             metadata: self.metadata.map(Metadata::parse).transpose()?,
         })
     }
-}
-
-/// Tells an explicit `null` (Some(None)) from an absent field (None).
-fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
-    deserializer: D,
-) -> Result<Option<Option<T>>, D::Error> {
-    Option::<T>::deserialize(deserializer).map(Some)
 }
 
 /// Staff and above: set status, priority, category, assignee. The customer: close only.

@@ -2,7 +2,7 @@
 //! permissions and profiles, revoke tokens.
 
 use axum::extract::State;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -218,29 +218,22 @@ pub struct UpdateUser {
     /// Merged into the current flags (elevated roles only).
     pub permissions: Option<PermissionsPatch>,
     /// The site's own id for the user (unique in the resource); `null` removes it.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::http::extract::present")]
     #[schema(value_type = Option<String>, pattern = "^[A-Za-z0-9_.@:-]{1,128}$")]
     pub external_id: Option<Option<String>>,
     /// 1..100 characters; `null` clears it.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::http::extract::present")]
     #[schema(value_type = Option<String>, min_length = 1, max_length = 100)]
     pub display_name: Option<Option<String>>,
     /// An `https` URL of at most 2,048 characters; `null` clears it.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::http::extract::present")]
     #[schema(value_type = Option<String>, max_length = 2048, format = "uri")]
     pub avatar_url: Option<Option<String>>,
     /// A JSON object (at most 50 keys, 4 KiB serialized) replacing the current one; `null` or
     /// `{}` clears it.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::http::extract::present")]
     #[schema(value_type = Option<Object>)]
     pub metadata: Option<Option<Map<String, Value>>>,
-}
-
-/// Tells an explicit `null` (Some(None)) from an absent field (None).
-fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
-    deserializer: D,
-) -> Result<Option<Option<T>>, D::Error> {
-    Option::<T>::deserialize(deserializer).map(Some)
 }
 
 /// Change a user's role, permissions, external id or profile (by id or as

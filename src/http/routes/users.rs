@@ -3,7 +3,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -59,17 +59,17 @@ pub struct CreateUser {
     pub external_id: Option<String>,
     /// The name to show: 1..100 characters, not blank. On an update, left out: unchanged;
     /// `null`: cleared.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::http::extract::present")]
     #[schema(value_type = Option<String>, min_length = 1, max_length = 100)]
     pub display_name: Option<Option<String>>,
     /// An `https` image URL, at most 2,048 characters (left out or `null` as `displayName`).
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::http::extract::present")]
     #[schema(value_type = Option<String>, max_length = 2048, format = "uri")]
     pub avatar_url: Option<Option<String>>,
     /// The site's own data: a JSON object of at most 50 keys and 4 KiB serialized, seen by the
     /// user, elevated roles and the site's server. Replaces the whole object; `null` or `{}`
     /// clears it.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::http::extract::present")]
     #[schema(value_type = Option<Object>)]
     pub metadata: Option<Option<Map<String, Value>>>,
 }
@@ -122,13 +122,6 @@ pub fn parse_nullable<T>(
     parse: fn(String) -> Result<T, Error>,
 ) -> Result<Option<Option<T>>, Error> {
     field.map(|value| value.map(parse).transpose()).transpose()
-}
-
-/// Tells an explicit `null` (Some(None)) from an absent field (None).
-fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
-    deserializer: D,
-) -> Result<Option<Option<T>>, D::Error> {
-    Option::<T>::deserialize(deserializer).map(Some)
 }
 
 /// Who asks to create or change a user through the user routes.
@@ -567,11 +560,11 @@ pub struct UpdateMe {
     /// Must be the API key's resource if given.
     pub resource_id: Option<String>,
     /// 1..100 characters; `null` clears it.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::http::extract::present")]
     #[schema(value_type = Option<String>, min_length = 1, max_length = 100)]
     pub display_name: Option<Option<String>>,
     /// An `https` URL; `null` clears it.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::http::extract::present")]
     #[schema(value_type = Option<String>, max_length = 2048, format = "uri")]
     pub avatar_url: Option<Option<String>>,
 }
