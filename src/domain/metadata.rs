@@ -40,10 +40,11 @@ impl Metadata {
         Ok(metadata)
     }
 
-    /// The stored text (`None`, a null column, is `{}`); anything else is bad data.
+    /// The stored text (`None`, a null column, is `{}`); anything else is bad data. Most
+    /// objects have none: `{}` is not parsed (history pages read one per message).
     pub fn from_stored(text: Option<&str>) -> Result<Metadata, String> {
         match text {
-            None => Ok(Metadata::default()),
+            None | Some("{}") => Ok(Metadata::default()),
             Some(text) => match serde_json::from_str(text) {
                 Ok(Value::Object(map)) => Ok(Metadata(map)),
                 _ => Err(format!("metadata {text:?}")),
@@ -69,6 +70,7 @@ mod tests {
         let stored = metadata.to_stored();
         assert_eq!(Metadata::from_stored(Some(&stored)), Ok(metadata));
         assert_eq!(Metadata::from_stored(None), Ok(Metadata::default()));
+        assert_eq!(Metadata::from_stored(Some("{}")), Ok(Metadata::default()));
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod page;
 pub mod policy;
 pub mod resource;
 pub mod role;
+pub mod stats;
 pub mod ticket;
 pub mod time;
 pub mod user;

@@ -14,9 +14,9 @@ use quick_cache::sync::Cache as Lru;
 use quick_cache::Weighter;
 
 use super::engine::{Effects, Stale};
-use super::stats::Stats;
 use crate::domain::resource::Resource;
 use crate::domain::resource::ResourceId;
+use crate::domain::stats::Stats;
 use crate::domain::user::User;
 
 /// How long an entry may be served without a fresh read.

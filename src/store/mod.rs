@@ -29,7 +29,6 @@ pub use engine::{Stale, StoreMetrics};
 pub use messages::{HistoryFrom, NewMessage, Sent};
 pub use resources::NewResource;
 pub use sql::prepare_all_statements;
-pub use stats::Stats;
 pub use tickets::{NewTicket, TicketFilter, TicketUpdate};
 pub use users::{Changed, NewUser, Upserted, UserChanges};
 

@@ -2,15 +2,13 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
-use utoipa::ToSchema;
-
 use super::db::{params, Db, DbError, DbExt, FromRow, Row};
 use super::sql::statements;
 use super::Store;
 use crate::domain::conversation::{AnyStatus, ChatStatus, ConversationType, TicketStatus};
 use crate::domain::error::Error;
 use crate::domain::resource::ResourceId;
+use crate::domain::stats::Stats;
 
 statements! {
     /// Adds a write's counter changes to one of the resource's shard rows.
@@ -260,27 +258,6 @@ const MINUTE: i64 = 60_000;
 /// Activity bucket width: a day is 288 buckets (times 16 shards at most).
 const BUCKET: i64 = 5 * MINUTE;
 const DAY: i64 = 24 * 60 * MINUTE;
-
-/// `GET /admin-panel/stats`.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct Stats {
-    pub total_users: i64,
-    pub total_conversations: i64,
-    pub p2p_conversations: i64,
-    pub support_tickets: i64,
-    pub open_tickets: i64,
-    pub pending_tickets: i64,
-    pub resolved_tickets: i64,
-    pub closed_tickets: i64,
-    pub total_messages: i64,
-    /// Unread messages over every conversation and side (a ticket's staff side counts once).
-    pub unread_messages: i64,
-    /// Messages sent in the last 24 hours, counted in five-minute buckets.
-    pub messages_last_24h: i64,
-    /// Users who sent a message in the last 24 hours.
-    pub active_users_last_24h: i64,
-}
 
 impl FromRow for Totals {
     fn from_row(row: &mut Row) -> Result<Self, DbError> {

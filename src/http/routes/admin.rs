@@ -8,6 +8,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::domain::conversation::{AnyStatus, ConversationType};
 use crate::domain::page::{Page, PageQuery, PageRequest};
 use crate::domain::policy::{self, AdminPart};
+use crate::domain::stats::Stats;
 use crate::domain::time::now_ms;
 use crate::domain::user::UserRef;
 use crate::http::envelope::{Data, Envelope};
@@ -15,7 +16,7 @@ use crate::http::error::{AppError, ErrorBody};
 use crate::http::extract::{Caller, Path, Query};
 use crate::http::state::AppState;
 use crate::http::view::{conversation_views, ConversationView};
-use crate::store::{AdminFilter, Stats};
+use crate::store::AdminFilter;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
