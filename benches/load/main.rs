@@ -11,6 +11,7 @@
 
 mod args;
 mod bare;
+mod cpu;
 mod http_load;
 mod memory;
 mod plans;
@@ -28,7 +29,7 @@ use clap::Parser;
 
 use crate::args::{Args, Load};
 use crate::http_load::{Call, Window};
-use crate::report::Row;
+use crate::report::{Row, Usage};
 
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
@@ -107,8 +108,14 @@ async fn run(args: Args) -> anyhow::Result<()> {
     if args.runs(Load::WsLatency) {
         let window = Window::after(args.warmup(), args.duration());
         let work = ws_latency::run(addr, &ws_base, &fixture, args.ws_rate, window);
-        let (latency, peak) = memory::peak_during(pid, work).await;
-        let row = Row::paced(&latency?, args.ws_rate, args.duration(), peak);
+        let ((latency, peak), cpu) =
+            tokio::join!(memory::peak_during(pid, work), cpu::used_in(pid, window));
+        let row = Row::paced(
+            &latency?,
+            args.ws_rate,
+            args.duration(),
+            Usage { peak, cpu },
+        );
         progress(&row);
         rows.push(row);
     }
@@ -129,7 +136,8 @@ async fn run(args: Args) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A closed-loop load against `target`, sampling the memory of the process `server_pid`.
+/// A closed-loop load against `target`, sampling the memory and CPU time of the process
+/// `server_pid`.
 async fn closed_loop(
     args: &Args,
     (label, unit): (&str, &str),
@@ -140,8 +148,12 @@ async fn closed_loop(
 ) -> Row {
     let window = Window::after(args.warmup(), args.duration());
     let work = http_load::run(target, plans, window);
-    let (tally, peak) = memory::peak_during(server_pid, work).await;
-    let row = Row::closed_loop(label, concurrency, unit, &tally, args.duration(), peak);
+    let ((tally, peak), cpu) = tokio::join!(
+        memory::peak_during(server_pid, work),
+        cpu::used_in(server_pid, window)
+    );
+    let usage = Usage { peak, cpu };
+    let row = Row::closed_loop(label, concurrency, unit, &tally, args.duration(), usage);
     progress(&row);
     row
 }

@@ -14,6 +14,21 @@ pub struct Row {
     pub latency_ms: [f64; 3],
     pub errors: String,
     pub peak_rss_kib: Option<u64>,
+    /// The server's CPU time per successful operation, in microseconds.
+    pub cpu_us_per_op: Option<f64>,
+}
+
+/// What the server process used during a run (`None`: no `--server-pid`, or no /proc).
+pub struct Usage {
+    pub peak: Option<u64>,
+    pub cpu: Option<Duration>,
+}
+
+impl Usage {
+    fn per_op(&self, successes: u64) -> Option<f64> {
+        let cpu = self.cpu?;
+        (successes > 0).then(|| cpu.as_secs_f64() * 1e6 / successes as f64)
+    }
 }
 
 impl Row {
@@ -24,7 +39,7 @@ impl Row {
         unit: &str,
         tally: &Tally,
         measured: Duration,
-        peak_rss_kib: Option<u64>,
+        usage: Usage,
     ) -> Row {
         let rate = tally.successes() as f64 / measured.as_secs_f64();
         Row {
@@ -33,17 +48,13 @@ impl Row {
             throughput: format!("{} {unit}", thousands(rate.round() as u64)),
             latency_ms: tally.percentiles_ms(),
             errors: errors(tally),
-            peak_rss_kib,
+            peak_rss_kib: usage.peak,
+            cpu_us_per_op: usage.per_op(tally.successes()),
         }
     }
 
     /// The WebSocket run: latency from just before the POST to the `message.new` frame.
-    pub fn paced(
-        run: &LatencyRun,
-        rate: u32,
-        measured: Duration,
-        peak_rss_kib: Option<u64>,
-    ) -> Row {
+    pub fn paced(run: &LatencyRun, rate: u32, measured: Duration, usage: Usage) -> Row {
         let mut errors = errors(&run.tally);
         if run.lost > 0 {
             errors = format!("{} of {} sent never received; {errors}", run.lost, run.sent);
@@ -57,24 +68,27 @@ impl Row {
             ),
             latency_ms: run.tally.percentiles_ms(),
             errors,
-            peak_rss_kib,
+            peak_rss_kib: usage.peak,
+            cpu_us_per_op: usage.per_op(run.tally.successes()),
         }
     }
 
     pub fn print_header() {
-        println!("| load | concurrency | throughput | p50 ms | p99 ms | p99.9 ms | errors | server peak RSS MiB |");
-        println!("|---|---|---|---|---|---|---|---|");
+        println!("| load | concurrency | throughput | p50 ms | p99 ms | p99.9 ms | errors | server peak RSS MiB | server CPU µs per op |");
+        println!("|---|---|---|---|---|---|---|---|---|");
     }
 
     pub fn print(&self) {
         let [p50, p99, p999] = self.latency_ms;
         println!(
-            "| {} | {} | {} | {p50:.2} | {p99:.2} | {p999:.2} | {} | {} |",
+            "| {} | {} | {} | {p50:.2} | {p99:.2} | {p999:.2} | {} | {} | {} |",
             self.load,
             self.concurrency,
             self.throughput,
             self.errors,
-            mib(self.peak_rss_kib)
+            mib(self.peak_rss_kib),
+            self.cpu_us_per_op
+                .map_or("n/a".to_owned(), |us| format!("{us:.0}"))
         );
     }
 }
