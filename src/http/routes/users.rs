@@ -504,22 +504,25 @@ async fn issue_chat_token(
         }
     }
     .ok_or(AppError::NotFound("user"))?;
-    if !tenant.has_secret {
-        match tenant.resource.token_issuance {
-            TokenIssuance::Open if !user.role.is_elevated() => {}
-            TokenIssuance::Open => {
-                return Err(AppError::secret_required(
-                    "chat tokens for elevated roles need x-api-secret",
-                ))
-            }
-            TokenIssuance::Secret => {
-                return Err(AppError::secret_required(
-                    "this resource issues chat tokens only with x-api-secret",
-                ))
-            }
-        }
-    }
+    may_get_token(&tenant, &user)?;
     Ok(Data(ChatToken::issue(&state.jwt, user)?))
+}
+
+/// Whether the request's credentials get a chat token for `user`: the secret always; the API
+/// key alone only for a plain user of an open resource.
+fn may_get_token(tenant: &Tenant, user: &User) -> Result<(), AppError> {
+    if tenant.has_secret {
+        return Ok(());
+    }
+    match tenant.resource.token_issuance {
+        TokenIssuance::Open if !user.role.is_elevated() => Ok(()),
+        TokenIssuance::Open => Err(AppError::secret_required(
+            "chat tokens for elevated roles need x-api-secret",
+        )),
+        TokenIssuance::Secret => Err(AppError::secret_required(
+            "this resource issues chat tokens only with x-api-secret",
+        )),
+    }
 }
 
 impl ChatToken {
