@@ -12,6 +12,7 @@ use tracing_subscriber::EnvFilter;
 use crate::auth::jwt::JwtKeys;
 use crate::config::{Config, DatabaseConfig};
 use crate::domain::error::Error;
+use crate::domain::id::UserId;
 use crate::domain::resource::{Resource, ResourceId, TokenIssuance};
 use crate::domain::time::now_ms;
 use crate::http::routes::users::ChatToken;
@@ -201,8 +202,10 @@ async fn print_token(
     database: &DatabaseConfig,
 ) -> anyhow::Result<()> {
     let store = connect(database).await?;
+    // Text that is not of the id shape names no user.
+    let user_id = UserId::parse(user_id).ok_or(Error::NotFound("user"))?;
     let user = store
-        .find_user(resource_id, user_id)
+        .find_user(resource_id, &user_id)
         .await?
         .ok_or(Error::NotFound("user"))?;
     let keys = JwtKeys::new(&app::token_key(&store, jwt_secret).await?);

@@ -5,7 +5,7 @@ use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::id::new_id;
+use crate::domain::id::{new_id, UserId};
 use crate::domain::resource::ResourceId;
 
 /// Tokens live 30 days.
@@ -13,8 +13,8 @@ pub const TOKEN_TTL_SECONDS: i64 = 30 * 24 * 60 * 60;
 
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Claims {
-    /// User id.
-    pub sub: String,
+    /// User id: a token whose subject is not of the id shape does not decode (it is invalid).
+    pub sub: UserId,
     /// Resource id.
     pub rid: String,
     pub iat: i64,
@@ -49,13 +49,13 @@ impl JwtKeys {
     /// A token for `user_id` of `resource_id` issued at `now_seconds`.
     pub fn issue(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         resource_id: &ResourceId,
         token_version: i64,
         now_seconds: i64,
     ) -> Result<(String, Claims), jsonwebtoken::errors::Error> {
         let claims = Claims {
-            sub: user_id.to_owned(),
+            sub: user_id.clone(),
             rid: resource_id.as_str().to_owned(),
             iat: now_seconds,
             exp: now_seconds + TOKEN_TTL_SECONDS,
@@ -97,11 +97,12 @@ mod tests {
     #[test]
     fn issued_tokens_verify() -> Result<(), Box<dyn std::error::Error>> {
         let keys = JwtKeys::new("secret");
-        let (token, _) = keys.issue("u1", &ResourceId::named("site.com"), 3, now())?;
+        let user = UserId::new();
+        let (token, _) = keys.issue(&user, &ResourceId::named("site.com"), 3, now())?;
         let claims = keys.verify(&token)?;
         assert_eq!(
-            (claims.sub.as_str(), claims.rid.as_str(), claims.ver),
-            ("u1", "site.com", 3)
+            (&claims.sub, claims.rid.as_str(), claims.ver),
+            (&user, "site.com", 3)
         );
         assert_eq!(claims.exp - claims.iat, TOKEN_TTL_SECONDS);
         Ok(())
@@ -110,16 +111,28 @@ mod tests {
     #[test]
     fn other_keys_and_expired_tokens_fail() -> Result<(), Box<dyn std::error::Error>> {
         let keys = JwtKeys::new("secret");
+        let user = UserId::new();
         let (foreign, _) =
-            JwtKeys::new("other").issue("u1", &ResourceId::named("site.com"), 0, now())?;
+            JwtKeys::new("other").issue(&user, &ResourceId::named("site.com"), 0, now())?;
         assert_eq!(keys.verify(&foreign).err(), Some(TokenError::Invalid));
         let (old, _) = keys.issue(
-            "u1",
+            &user,
             &ResourceId::named("site.com"),
             0,
             now() - TOKEN_TTL_SECONDS - 10,
         )?;
         assert_eq!(keys.verify(&old).err(), Some(TokenError::Expired));
+        Ok(())
+    }
+
+    #[test]
+    fn a_subject_that_is_not_a_user_id_is_invalid() -> Result<(), Box<dyn std::error::Error>> {
+        let keys = JwtKeys::new("secret");
+        let claims = serde_json::json!({
+            "sub": "alice", "rid": "site.com", "iat": now(), "exp": now() + 60, "jti": "x",
+        });
+        let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &keys.encoding)?;
+        assert_eq!(keys.verify(&token).err(), Some(TokenError::Invalid));
         Ok(())
     }
 }

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::id::ConversationId;
+use super::id::{ConversationId, UserId};
 use super::message::StoredMessage;
 use super::metadata::Metadata;
 use super::resource::ResourceId;
@@ -191,19 +191,19 @@ impl<T> PerSide<T> {
 /// A P2P chat: two participants, active or archived.
 #[derive(Debug, Clone)]
 pub struct Chat {
-    pub participants: PerSide<String>,
+    pub participants: PerSide<UserId>,
     pub status: ChatStatus,
 }
 
 /// A support ticket: its customer is side one; the staff as a whole answer as side two.
 #[derive(Debug, Clone)]
 pub struct Ticket {
-    pub customer_id: String,
+    pub customer_id: UserId,
     pub status: TicketStatus,
     pub subject: String,
     pub priority: Priority,
     pub category: Option<String>,
-    pub assignee_id: Option<String>,
+    pub assignee_id: Option<UserId>,
 }
 
 /// What a conversation is, with what only that kind has.
@@ -251,7 +251,7 @@ impl Conversation {
     }
 
     /// The user on `side` (none for the staff side of a ticket).
-    pub fn participant(&self, side: Side) -> Option<&str> {
+    pub fn participant(&self, side: Side) -> Option<&UserId> {
         match (&self.kind, side) {
             (Kind::Chat(chat), side) => Some(chat.participants.get(side)),
             (Kind::Ticket(ticket), Side::One) => Some(&ticket.customer_id),
@@ -260,7 +260,7 @@ impl Conversation {
     }
 
     /// The users named by the conversation: both participants of a chat, a ticket's customer.
-    pub fn participants(&self) -> Vec<&str> {
+    pub fn participants(&self) -> Vec<&UserId> {
         [Side::One, Side::Two]
             .into_iter()
             .filter_map(|side| self.participant(side))

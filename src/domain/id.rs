@@ -9,7 +9,8 @@ use std::fmt;
 use std::sync::Mutex;
 
 use rand::Rng;
-use serde::Serialize;
+use serde::de::{Error as _, Unexpected};
+use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 use utoipa::openapi::RefOr;
 use utoipa::{PartialSchema, ToSchema};
@@ -41,8 +42,9 @@ pub fn is_id(s: &str) -> bool {
     s.len() == 24 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
-/// Declares an id type: a string of the id shape, made by `new` or checked by `parse`,
-/// serialised as the plain string and documented as one.
+/// Declares an id type: a string of the id shape, made by `new` or checked by `parse` (or by
+/// deserialising, which refuses any other string), serialised as the plain string and documented
+/// as one.
 macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
@@ -64,6 +66,20 @@ macro_rules! id_type {
 
             pub fn as_str(&self) -> &str {
                 &self.0
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<$name, D::Error> {
+                let text = String::deserialize(deserializer)?;
+                if is_id(&text) {
+                    Ok($name(text))
+                } else {
+                    Err(D::Error::invalid_value(
+                        Unexpected::Str(&text),
+                        &"24 lowercase hex characters",
+                    ))
+                }
             }
         }
 
@@ -105,6 +121,20 @@ id_type!(
     MessageId
 );
 
+id_type!(
+    /// The id of a user. The server makes every one, so a user id that is not of the id shape
+    /// (in a path, a body, a token or a stored row) names no user.
+    UserId
+);
+
+/// A user id for unit tests, spelled from a short name (at most 12 bytes): the same name gives the
+/// same id, different names different ids.
+#[cfg(test)]
+pub fn test_user_id(name: &str) -> UserId {
+    let hex: String = name.bytes().map(|b| format!("{b:02x}")).collect();
+    UserId::parse(&format!("{hex:0<24}")).expect("a name of at most 12 bytes")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -134,5 +164,14 @@ mod tests {
         );
         assert_eq!(MessageId::parse("not an id"), None);
         assert!(is_id(MessageId::new().as_str()));
+    }
+
+    #[test]
+    fn typed_ids_deserialise_only_the_id_shape() {
+        let id: UserId = serde_json::from_str("\"507f1f77bcf86cd799439011\"").expect("an id");
+        assert_eq!(id.as_str(), "507f1f77bcf86cd799439011");
+        assert!(serde_json::from_str::<UserId>("\"alice\"").is_err());
+        assert_ne!(test_user_id("alice"), test_user_id("bob"));
+        assert_eq!(test_user_id("alice"), test_user_id("alice"));
     }
 }

@@ -5,7 +5,7 @@ use utoipa::ToSchema;
 
 use super::conversation::{PerSide, Side};
 use super::error::{Error, Result};
-use super::id::{ConversationId, MessageId};
+use super::id::{ConversationId, MessageId, UserId};
 use super::metadata::Metadata;
 use super::time::Timestamp;
 
@@ -44,7 +44,7 @@ pub struct StoredMessage {
     pub id: MessageId,
     pub conversation_id: ConversationId,
     pub seq: i64,
-    pub sender_id: String,
+    pub sender_id: UserId,
     pub sender_side: Side,
     pub text: String,
     pub created_at: Timestamp,
@@ -67,7 +67,7 @@ pub struct Message {
     pub conversation_id: ConversationId,
     /// Position in the conversation: 1, 2, 3, ... without gaps.
     pub seq: i64,
-    pub sender_id: String,
+    pub sender_id: UserId,
     /// Support tickets only: whether the sender answered for the staff.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_staff: Option<bool>,
@@ -129,7 +129,7 @@ mod tests {
             id: MessageId::new(),
             conversation_id: ConversationId::new(),
             seq: 3,
-            sender_id: "u".into(),
+            sender_id: UserId::new(),
             sender_side: Side::One,
             text: "hello".into(),
             created_at: Timestamp::from_millis(0),

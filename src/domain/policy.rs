@@ -5,6 +5,7 @@
 
 use super::conversation::{Conversation, ConversationType, Kind, Side, TicketStatus};
 use super::error::{Error, Result};
+use super::id::UserId;
 use super::message::StoredMessage;
 use super::role::Role;
 use super::user::User;
@@ -204,8 +205,8 @@ pub fn may_be_assigned(assignee: Option<&User>) -> Result<()> {
 
 /// The tickets a user's ticket list holds: every ticket of the resource for those who answer
 /// them, otherwise only the user's own (`Some(their id)`).
-pub fn ticket_list_customer(user: &User) -> Option<&str> {
-    (!answers_tickets(user)).then_some(user.id.as_str())
+pub fn ticket_list_customer(user: &User) -> Option<&UserId> {
+    (!answers_tickets(user)).then_some(&user.id)
 }
 
 /// Who may see a user's presence.
@@ -219,8 +220,8 @@ pub enum PresenceRule {
 
 /// Seeing `subject_id`'s presence: oneself, elevated roles, or someone sharing a chat with them
 /// (which the caller looks up only when it matters).
-pub fn presence_rule(viewer: &User, subject_id: &str) -> PresenceRule {
-    if viewer.id == subject_id || viewer.role.is_elevated() {
+pub fn presence_rule(viewer: &User, subject_id: &UserId) -> PresenceRule {
+    if viewer.id == *subject_id || viewer.role.is_elevated() {
         PresenceRule::Granted
     } else {
         PresenceRule::IfTheyShareAChat
@@ -260,17 +261,17 @@ pub fn sees_others_chats(viewer: &User) -> bool {
 mod tests {
     use super::*;
     use crate::domain::conversation::{Chat, ChatStatus, PerSide, Priority, Ticket};
-    use crate::domain::id::{ConversationId, MessageId};
+    use crate::domain::id::{test_user_id, ConversationId, MessageId};
     use crate::domain::resource::ResourceId;
     use crate::domain::role::Permissions;
     use crate::domain::time::Timestamp;
 
-    fn user(id: &str, role: Role) -> User {
+    fn user(name: &str, role: Role) -> User {
         User {
-            id: id.into(),
+            id: test_user_id(name),
             resource_id: ResourceId::named("site"),
-            username: id.into(),
-            email: format!("{id}@example.com"),
+            username: name.into(),
+            email: format!("{name}@example.com"),
             role,
             permissions: Permissions::default(),
             external_id: None,
@@ -303,8 +304,8 @@ mod tests {
     fn chat(status: ChatStatus) -> Conversation {
         conversation(Kind::Chat(Chat {
             participants: PerSide {
-                one: "alice".into(),
-                two: "bob".into(),
+                one: test_user_id("alice"),
+                two: test_user_id("bob"),
             },
             status,
         }))
@@ -312,7 +313,7 @@ mod tests {
 
     fn ticket(status: TicketStatus) -> Conversation {
         conversation(Kind::Ticket(Ticket {
-            customer_id: "alice".into(),
+            customer_id: test_user_id("alice"),
             status,
             subject: "help".into(),
             priority: Priority::Medium,
@@ -326,7 +327,7 @@ mod tests {
             id: MessageId::new(),
             conversation_id: ConversationId::new(),
             seq: 1,
-            sender_id: sender.into(),
+            sender_id: test_user_id(sender),
             sender_side: Side::One,
             text: "hi".into(),
             created_at: Timestamp::from_millis(0),
@@ -520,7 +521,7 @@ mod tests {
     fn ticket_lists_are_own_for_customers_and_all_for_staff() {
         assert_eq!(
             ticket_list_customer(&user("alice", Role::User)),
-            Some("alice")
+            Some(&test_user_id("alice"))
         );
         assert_eq!(ticket_list_customer(&user("carol", Role::Staff)), None);
     }
@@ -528,10 +529,14 @@ mod tests {
     #[test]
     fn presence_is_for_oneself_staff_and_chat_partners() {
         let alice = user("alice", Role::User);
-        assert_eq!(presence_rule(&alice, "alice"), PresenceRule::Granted);
-        assert_eq!(presence_rule(&alice, "bob"), PresenceRule::IfTheyShareAChat);
+        let (alice_id, bob_id) = (test_user_id("alice"), test_user_id("bob"));
+        assert_eq!(presence_rule(&alice, &alice_id), PresenceRule::Granted);
+        assert_eq!(
+            presence_rule(&alice, &bob_id),
+            PresenceRule::IfTheyShareAChat
+        );
         for role in Role::ALL {
-            let granted = presence_rule(&user("carol", role), "bob") == PresenceRule::Granted;
+            let granted = presence_rule(&user("carol", role), &bob_id) == PresenceRule::Granted;
             assert_eq!(granted, role.is_elevated(), "{role:?}");
         }
     }

@@ -3,6 +3,7 @@
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::id::UserId;
 use super::metadata::Metadata;
 use super::resource::ResourceId;
 use super::role::{Permissions, Role};
@@ -13,7 +14,7 @@ use crate::domain::error::Error;
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct User {
-    pub id: String,
+    pub id: UserId,
     pub resource_id: ResourceId,
     pub username: String,
     pub email: String,
@@ -55,7 +56,7 @@ impl User {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct UserProfile {
-    pub id: String,
+    pub id: UserId,
     #[schema(pattern = "^[A-Za-z0-9_.-]{3,50}$")]
     pub username: String,
     #[schema(min_length = 1, max_length = 100)]
@@ -69,7 +70,7 @@ pub struct UserProfile {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PublicUser {
-    pub id: String,
+    pub id: UserId,
     pub resource_id: ResourceId,
     pub username: String,
     pub role: Role,
@@ -95,17 +96,19 @@ impl From<User> for PublicUser {
 }
 
 /// How a route names a user: by ChatCloud's id, or as `ext:<externalId>` by the site's own.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum UserRef<'a> {
-    Id(&'a str),
-    External(&'a str),
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UserRef {
+    Id(UserId),
+    External(String),
 }
 
-impl<'a> UserRef<'a> {
-    pub fn parse(text: &'a str) -> UserRef<'a> {
+impl UserRef {
+    /// The user `text` names; `None` if it is neither `ext:<...>` nor of the id shape (it names
+    /// no user).
+    pub fn parse(text: &str) -> Option<UserRef> {
         match text.strip_prefix("ext:") {
-            Some(external) => UserRef::External(external),
-            None => UserRef::Id(text),
+            Some(external) => Some(UserRef::External(external.to_owned())),
+            None => UserId::parse(text).map(UserRef::Id),
         }
     }
 }
@@ -301,8 +304,13 @@ mod tests {
         for bad in ["", "a,b", "a/b", "a b", "é", &"x".repeat(129)] {
             assert!(check_external_id(bad).is_err(), "{bad}");
         }
-        assert_eq!(UserRef::parse("ext:42"), UserRef::External("42"));
-        assert_eq!(UserRef::parse("abc"), UserRef::Id("abc"));
+        assert_eq!(
+            UserRef::parse("ext:42"),
+            Some(UserRef::External("42".into()))
+        );
+        let id = UserId::new();
+        assert_eq!(UserRef::parse(id.as_str()), Some(UserRef::Id(id)));
+        assert_eq!(UserRef::parse("abc"), None);
     }
 
     #[test]

@@ -13,6 +13,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::auth::keys;
+use crate::domain::id::UserId;
 use crate::domain::resource::{Resource, ResourceId};
 use crate::domain::user::User;
 use crate::http::error::{AppError, ErrorCode};
@@ -129,6 +130,16 @@ pub fn present<'de, D: serde::Deserializer<'de>, T: serde::Deserialize<'de>>(
     deserializer: D,
 ) -> Result<Option<Option<T>>, D::Error> {
     <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Some)
+}
+
+/// A query parameter that filters a list by a user's id: `Some(None)` if it is not given,
+/// `Some(Some(id))` if it is; `None` if it is not of the id shape, so names no user and nothing
+/// matches.
+pub fn user_filter(text: Option<&str>) -> Option<Option<UserId>> {
+    match text {
+        None => Some(None),
+        Some(text) => UserId::parse(text).map(Some),
+    }
 }
 
 /// Query parameters; a malformed or mistyped one, or one with a NUL, is 400 `invalid_query`.

@@ -25,7 +25,7 @@ use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
-use crate::domain::id::new_id;
+use crate::domain::id::{new_id, UserId};
 use crate::http::error::{AppError, ErrorCode};
 use crate::server;
 use state::AppState;
@@ -207,11 +207,11 @@ fn log_response(response: &Response, latency: Duration, span: &tracing::Span) {
 }
 
 /// Records who a request is for in its log span (the request line carries them).
-pub fn record_caller(resource_id: &str, user_id: Option<&str>) {
+pub fn record_caller(resource_id: &str, user_id: Option<&UserId>) {
     let span = tracing::Span::current();
     span.record("resource_id", resource_id);
     if let Some(user_id) = user_id {
-        span.record("user_id", user_id);
+        span.record("user_id", user_id.as_str());
     }
 }
 

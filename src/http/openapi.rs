@@ -7,7 +7,7 @@ use serde_json::{json, Map, Value};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
 
-use crate::domain::id::{ConversationId, MessageId};
+use crate::domain::id::{ConversationId, MessageId, UserId};
 use crate::domain::resource::ResourceId;
 use crate::domain::time::Timestamp;
 
@@ -115,6 +115,7 @@ fn inline_value_schemas(document: &mut Value) {
         Timestamp::name(),
         ConversationId::name(),
         MessageId::name(),
+        UserId::name(),
         ResourceId::name(),
     ]
     .into_iter()

@@ -25,6 +25,7 @@ use axum::response::{IntoResponse, Response};
 use ipnet::IpNet;
 
 use crate::config::Config;
+use crate::domain::id::UserId;
 use crate::domain::resource::ResourceId;
 use crate::domain::time::now_ms;
 use crate::http::error::AppError;
@@ -153,9 +154,9 @@ impl Limits {
 
     /// A request of an authenticated user: their own budget first (a user over it spends none of
     /// the site's), then the site's. The headers report the tighter of the two.
-    pub fn charge_user(&self, resource_id: &ResourceId, user_id: &str) -> Decision {
+    pub fn charge_user(&self, resource_id: &ResourceId, user_id: &UserId) -> Decision {
         let now = now_ms();
-        let user = self.per_user.check(user_id, now);
+        let user = self.per_user.check(user_id.as_str(), now);
         if !user.allowed {
             return user;
         }

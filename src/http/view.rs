@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 use crate::domain::conversation::{
     Chat, ChatStatus, Conversation, ConversationType, Kind, Priority, Side, Ticket, TicketStatus,
 };
-use crate::domain::id::ConversationId;
+use crate::domain::id::{ConversationId, UserId};
 use crate::domain::message::Message;
 use crate::domain::metadata::Metadata;
 use crate::domain::policy::{self, Access};
@@ -28,8 +28,8 @@ pub struct P2pConversationView {
     #[serde(rename = "type")]
     #[schema(rename = "type")]
     pub kind: &'static str,
-    pub participant_one: String,
-    pub participant_two: String,
+    pub participant_one: UserId,
+    pub participant_two: UserId,
     /// The two participants' public profiles (participantOne's first), to render names and
     /// avatars without another request.
     pub participants: Vec<UserProfile>,
@@ -62,10 +62,10 @@ pub struct TicketView {
     pub priority: Priority,
     pub category: Option<String>,
     /// The customer who opened it.
-    pub created_by: String,
+    pub created_by: UserId,
     /// The customer's public profile.
     pub customer: Option<UserProfile>,
-    pub assignee_id: Option<String>,
+    pub assignee_id: Option<UserId>,
     /// The assignee's public profile, if the ticket is assigned.
     pub assignee: Option<UserProfile>,
     pub message_count: i64,
@@ -91,7 +91,7 @@ pub enum ConversationView {
 }
 
 /// Public profiles by user id, for the people views name.
-pub type Profiles = HashMap<String, UserProfile>;
+pub type Profiles = HashMap<UserId, UserProfile>;
 
 /// The views of those of `conversations` that `viewer` may see (lists are filtered in SQL; a
 /// row the policy refuses is a bug the API suite's policy test catches, and is left out), with
@@ -135,12 +135,8 @@ pub async fn conversation_view(
 }
 
 /// The users a conversation's view shows profiles of.
-fn people_of(conversation: &Conversation) -> Vec<String> {
-    let mut people: Vec<String> = conversation
-        .participants()
-        .into_iter()
-        .map(str::to_owned)
-        .collect();
+fn people_of(conversation: &Conversation) -> Vec<UserId> {
+    let mut people: Vec<UserId> = conversation.participants().into_iter().cloned().collect();
     if let Some(assignee) = conversation.as_ticket().and_then(|t| t.assignee_id.clone()) {
         people.push(assignee);
     }
@@ -218,10 +214,10 @@ fn ticket_view(
     profiles: &Profiles,
 ) -> TicketView {
     let side = access.side().unwrap_or(Side::Two);
-    let profile = |id: &str| profiles.get(id).cloned();
+    let profile = |id: &UserId| profiles.get(id).cloned();
     TicketView {
         customer: profile(&ticket.customer_id),
-        assignee: ticket.assignee_id.as_deref().and_then(profile),
+        assignee: ticket.assignee_id.as_ref().and_then(profile),
         id: conversation.id,
         kind: ConversationType::Support.as_str(),
         subject: ticket.subject,

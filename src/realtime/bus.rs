@@ -127,6 +127,7 @@ fn deliver_payload(hub: &Hub, payload: &[u8]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::id::test_user_id;
     use crate::domain::resource::ResourceId;
     use crate::domain::role::Role;
 
@@ -134,11 +135,11 @@ mod tests {
     async fn payloads_round_trip_to_the_hub() {
         let hub = Arc::new(Hub::new(10));
         let (_registration, mut events, _) = hub
-            .register(&ResourceId::named("r"), "alice", Role::User)
+            .register(&ResourceId::named("r"), &test_user_id("alice"), Role::User)
             .expect("room");
         let audience = Audience {
             resource_id: ResourceId::named("r"),
-            users: vec!["alice".into()],
+            users: vec![test_user_id("alice")],
             roles_from: None,
             except: None,
         };

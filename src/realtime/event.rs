@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::domain::conversation::{AnyStatus, Conversation};
-use crate::domain::id::ConversationId;
+use crate::domain::id::{ConversationId, UserId};
 use crate::domain::message::Message;
 use crate::domain::policy;
 use crate::domain::resource::ResourceId;
@@ -77,7 +77,7 @@ impl From<&Conversation> for ConversationSummary {
 #[serde(rename_all = "camelCase")]
 pub struct ReadReceipt {
     pub conversation_id: ConversationId,
-    pub user_id: String,
+    pub user_id: UserId,
     pub last_read_seq: i64,
     pub unread_count: i64,
 }
@@ -87,14 +87,14 @@ pub struct ReadReceipt {
 #[serde(rename_all = "camelCase")]
 pub struct Typing {
     pub conversation_id: ConversationId,
-    pub user_id: String,
+    pub user_id: UserId,
 }
 
 /// A user came online or went offline.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Presence {
-    pub user_id: String,
+    pub user_id: UserId,
     pub online: bool,
 }
 
@@ -104,10 +104,10 @@ pub struct Presence {
 #[serde(rename_all = "camelCase")]
 pub struct Audience {
     pub resource_id: ResourceId,
-    pub users: Vec<String>,
+    pub users: Vec<UserId>,
     /// Every connected user of at least this role (elevated roles only: the hub indexes those).
     pub roles_from: Option<Role>,
-    pub except: Option<String>,
+    pub except: Option<UserId>,
 }
 
 impl Audience {
@@ -116,18 +116,14 @@ impl Audience {
     pub fn of(conversation: &Conversation) -> Audience {
         Audience {
             resource_id: conversation.resource_id.clone(),
-            users: conversation
-                .participants()
-                .into_iter()
-                .map(str::to_owned)
-                .collect(),
+            users: conversation.participants().into_iter().cloned().collect(),
             roles_from: Some(policy::sees_every(conversation.conversation_type())),
             except: None,
         }
     }
 
-    pub fn except(mut self, user_id: &str) -> Audience {
-        self.except = Some(user_id.to_owned());
+    pub fn except(mut self, user_id: &UserId) -> Audience {
+        self.except = Some(user_id.clone());
         self
     }
 }

@@ -12,6 +12,7 @@ use prometheus_client::metrics::counter::Counter;
 use tokio::sync::mpsc;
 
 use super::event::Audience;
+use crate::domain::id::UserId;
 use crate::domain::resource::ResourceId;
 use crate::domain::role::Role;
 
@@ -45,9 +46,9 @@ struct State {
     /// Every registered connection.
     total: usize,
     /// user id → their connections on this node.
-    connections: HashMap<String, Vec<Connection>>,
+    connections: HashMap<UserId, Vec<Connection>>,
     /// resource id → elevated users connected, with their role.
-    elevated: HashMap<ResourceId, HashMap<String, Role>>,
+    elevated: HashMap<ResourceId, HashMap<UserId, Role>>,
 }
 
 struct Connection {
@@ -60,7 +61,7 @@ struct Connection {
 pub struct Registration {
     hub: Arc<Hub>,
     id: u64,
-    user_id: String,
+    user_id: UserId,
     resource_id: ResourceId,
 }
 
@@ -82,7 +83,7 @@ impl Hub {
     pub fn register(
         self: &Arc<Self>,
         resource_id: &ResourceId,
-        user_id: &str,
+        user_id: &UserId,
         role: Role,
     ) -> Result<(Registration, mpsc::Receiver<Arc<str>>, bool), Full> {
         let mut state = self.lock();
@@ -120,7 +121,7 @@ impl Hub {
     /// Records a role change of a connected user (checked at each heartbeat).
     /// A user with no connection left here is not indexed: a heartbeat racing the end of its
     /// session must not leave an entry behind.
-    pub fn set_role(&self, resource_id: &ResourceId, user_id: &str, role: Role) {
+    pub fn set_role(&self, resource_id: &ResourceId, user_id: &UserId, role: Role) {
         let mut state = self.lock();
         let connected = state.connections.contains_key(user_id);
         if connected && role.is_elevated() {
@@ -135,12 +136,12 @@ impl Hub {
     }
 
     /// Whether the user has a connection on this node.
-    pub fn is_connected(&self, user_id: &str) -> bool {
+    pub fn is_connected(&self, user_id: &UserId) -> bool {
         self.connections_of(user_id) > 0
     }
 
     /// How many connections the user has on this node.
-    pub fn connections_of(&self, user_id: &str) -> usize {
+    pub fn connections_of(&self, user_id: &UserId) -> usize {
         self.lock().connections.get(user_id).map_or(0, Vec::len)
     }
 
@@ -152,7 +153,7 @@ impl Hub {
     /// Hands `json` to every connection of the audience, each user once.
     pub fn deliver(&self, audience: &Audience, json: &Arc<str>) {
         let mut state = self.lock();
-        let mut users: Vec<String> = audience.users.clone();
+        let mut users: Vec<UserId> = audience.users.clone();
         if let Some(least) = audience.roles_from {
             if let Some(elevated) = state.elevated.get(&audience.resource_id) {
                 users.extend(
@@ -166,7 +167,7 @@ impl Hub {
         users.sort_unstable();
         users.dedup();
         for user_id in users {
-            if audience.except.as_deref() == Some(user_id.as_str()) {
+            if audience.except.as_ref() == Some(&user_id) {
                 continue;
             }
             if let Some(connections) = state.connections.get_mut(&user_id) {
@@ -226,6 +227,7 @@ impl Drop for Registration {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::id::test_user_id;
 
     fn site() -> ResourceId {
         ResourceId::named("r")
@@ -234,7 +236,7 @@ mod tests {
     fn audience(users: &[&str], roles_from: Option<Role>) -> Audience {
         Audience {
             resource_id: site(),
-            users: users.iter().map(|u| u.to_string()).collect(),
+            users: users.iter().map(|name| test_user_id(name)).collect(),
             roles_from,
             except: None,
         }
@@ -243,12 +245,18 @@ mod tests {
     #[tokio::test]
     async fn delivers_to_named_users_and_the_right_elevated_ones_once() {
         let hub = Arc::new(Hub::new(100));
-        let (_a, mut alice, first) = hub.register(&site(), "alice", Role::User).expect("room");
+        let (_a, mut alice, first) = hub
+            .register(&site(), &test_user_id("alice"), Role::User)
+            .expect("room");
         assert!(first);
-        let (_s, mut staff, _) = hub.register(&site(), "staff", Role::Staff).expect("room");
-        let (_m, mut moderator, _) = hub.register(&site(), "mod", Role::Moderator).expect("room");
+        let (_s, mut staff, _) = hub
+            .register(&site(), &test_user_id("staff"), Role::Staff)
+            .expect("room");
+        let (_m, mut moderator, _) = hub
+            .register(&site(), &test_user_id("mod"), Role::Moderator)
+            .expect("room");
         let (_o, mut other, _) = hub
-            .register(&ResourceId::named("other"), "x", Role::Admin)
+            .register(&ResourceId::named("other"), &test_user_id("x"), Role::Admin)
             .expect("room");
         let json: Arc<str> = Arc::from("{}");
 
@@ -263,7 +271,7 @@ mod tests {
         assert!(other.try_recv().is_err(), "never another resource");
 
         hub.deliver(
-            &audience(&["alice"], Some(Role::Staff)).except("alice"),
+            &audience(&["alice"], Some(Role::Staff)).except(&test_user_id("alice")),
             &json,
         );
         assert!(alice.try_recv().is_err());
@@ -273,15 +281,16 @@ mod tests {
     #[tokio::test]
     async fn a_role_change_after_the_last_connection_leaves_no_entry() {
         let hub = Arc::new(Hub::new(100));
-        let (registration, _rx, _) = hub.register(&site(), "staff", Role::Staff).expect("room");
+        let staff = test_user_id("staff");
+        let (registration, _rx, _) = hub.register(&site(), &staff, Role::Staff).expect("room");
         drop(registration);
-        hub.set_role(&site(), "staff", Role::Admin);
+        hub.set_role(&site(), &staff, Role::Admin);
         assert!(
             hub.lock().elevated.is_empty(),
             "no entry for a user who left"
         );
-        let (_again, _rx, _) = hub.register(&site(), "staff", Role::Staff).expect("room");
-        hub.set_role(&site(), "staff", Role::User);
+        let (_again, _rx, _) = hub.register(&site(), &staff, Role::Staff).expect("room");
+        hub.set_role(&site(), &staff, Role::User);
         assert!(
             hub.lock().elevated.is_empty(),
             "demoted users leave the index"
@@ -291,22 +300,24 @@ mod tests {
     #[tokio::test]
     async fn dropping_a_registration_unregisters() {
         let hub = Arc::new(Hub::new(100));
-        let (first, _rx1, _) = hub.register(&site(), "alice", Role::User).expect("room");
-        let (second, _rx2, was_first) = hub.register(&site(), "alice", Role::User).expect("room");
+        let alice = test_user_id("alice");
+        let (first, _rx1, _) = hub.register(&site(), &alice, Role::User).expect("room");
+        let (second, _rx2, was_first) = hub.register(&site(), &alice, Role::User).expect("room");
         assert!(!was_first);
         drop(first);
-        assert!(hub.is_connected("alice"));
+        assert!(hub.is_connected(&alice));
         assert_eq!(hub.total_connections(), 1);
         drop(second);
-        assert!(!hub.is_connected("alice"));
+        assert!(!hub.is_connected(&alice));
         assert_eq!(hub.total_connections(), 0);
     }
 
     #[tokio::test]
     async fn a_full_queue_cuts_the_connection_off_but_it_counts_until_unregistered() {
         let hub = Arc::new(Hub::new(100));
+        let slow = test_user_id("slow");
         let (registration, mut receiver, _) =
-            hub.register(&site(), "slow", Role::User).expect("room");
+            hub.register(&site(), &slow, Role::User).expect("room");
         let json: Arc<str> = Arc::from("{}");
         for _ in 0..=QUEUE {
             hub.deliver(&audience(&["slow"], None), &json);
@@ -318,28 +329,29 @@ mod tests {
             receiver.recv().await.is_none(),
             "the session is told to end"
         );
-        assert_eq!(hub.connections_of("slow"), 1, "still counted");
+        assert_eq!(hub.connections_of(&slow), 1, "still counted");
         drop(registration);
-        assert_eq!(hub.connections_of("slow"), 0);
+        assert_eq!(hub.connections_of(&slow), 0);
     }
 
     #[tokio::test]
     async fn caps_per_user_and_per_process() {
         let hub = Arc::new(Hub::new(MAX_CONNECTIONS_PER_USER + 1));
+        let [alice, bob, carol] = ["alice", "bob", "carol"].map(test_user_id);
         let mut held = Vec::new();
         for _ in 0..MAX_CONNECTIONS_PER_USER {
-            held.push(hub.register(&site(), "alice", Role::User).expect("room"));
+            held.push(hub.register(&site(), &alice, Role::User).expect("room"));
         }
         assert_eq!(
-            hub.register(&site(), "alice", Role::User).err(),
+            hub.register(&site(), &alice, Role::User).err(),
             Some(Full::User)
         );
-        held.push(hub.register(&site(), "bob", Role::User).expect("room"));
+        held.push(hub.register(&site(), &bob, Role::User).expect("room"));
         assert_eq!(
-            hub.register(&site(), "carol", Role::User).err(),
+            hub.register(&site(), &carol, Role::User).err(),
             Some(Full::Process)
         );
         held.pop();
-        assert!(hub.register(&site(), "carol", Role::User).is_ok());
+        assert!(hub.register(&site(), &carol, Role::User).is_ok());
     }
 }

@@ -5,7 +5,7 @@ use crate::domain::conversation::{
     ChatStatus, Conversation, ConversationType, Priority, TicketStatus,
 };
 use crate::domain::error::{Error, Result};
-use crate::domain::id::{ConversationId, MessageId};
+use crate::domain::id::{ConversationId, MessageId, UserId};
 use crate::domain::message::MessageText;
 use crate::domain::metadata::Metadata;
 use crate::domain::page::PageRequest;
@@ -29,7 +29,7 @@ pub struct TicketDraft {
 pub struct TicketQuery {
     pub status: Option<TicketStatus>,
     pub priority: Option<Priority>,
-    pub assignee_id: Option<String>,
+    pub assignee_id: Option<UserId>,
     pub category: Option<String>,
 }
 
@@ -39,9 +39,21 @@ pub struct TicketPatch {
     pub status: Option<TicketStatus>,
     pub priority: Option<Priority>,
     pub category: Option<Option<Category>>,
-    pub assignee_id: Option<Option<String>>,
+    pub assignee: Option<Assignee>,
     /// Replaces the ticket's metadata.
     pub metadata: Option<Metadata>,
+}
+
+/// Whom a ticket update assigns the ticket to, as the request named them.
+#[derive(Debug)]
+pub enum Assignee {
+    /// Nobody: the ticket is unassigned.
+    Nobody,
+    /// The user named by id or as `ext:<externalId>`, if they are staff of the resource.
+    User(UserRef),
+    /// Text that names no user: refused like a user who is not staff, once the update is
+    /// allowed at all.
+    Unknown,
 }
 
 impl Actor<'_> {
@@ -79,10 +91,10 @@ impl Actor<'_> {
     /// The chat with another user of the resource, opened now if there was none:
     /// `(chat, created)`. There is one per pair, whoever opened it; `metadata` is the new chat's
     /// (an existing chat keeps its own).
-    pub async fn open_chat(&self, other_id: &str, metadata: Metadata) -> Result<(Visible, bool)> {
+    pub async fn open_chat(&self, other: UserRef, metadata: Metadata) -> Result<(Visible, bool)> {
         let other = self
             .store
-            .find_user_ref(self.resource_id(), UserRef::parse(other_id))
+            .find_user_ref(self.resource_id(), other)
             .await?
             .ok_or(Error::NotFound("user"))?;
         policy::may_open_chat(self.user, &other)?;
@@ -179,7 +191,7 @@ impl Actor<'_> {
         page: PageRequest,
     ) -> Result<(Vec<Conversation>, i64)> {
         let filter = TicketFilter {
-            customer_id: policy::ticket_list_customer(self.user).map(str::to_owned),
+            customer_id: policy::ticket_list_customer(self.user).cloned(),
             status: query.status,
             priority: query.priority,
             assignee_id: query.assignee_id,
@@ -196,7 +208,7 @@ impl Actor<'_> {
             status: patch.status,
             other_fields: patch.priority.is_some()
                 || patch.category.is_some()
-                || patch.assignee_id.is_some()
+                || patch.assignee.is_some()
                 || patch.metadata.is_some(),
         };
         policy::may_update_ticket(self.user, change)?;
@@ -204,16 +216,8 @@ impl Actor<'_> {
             .conversation
             .as_ticket()
             .ok_or(Error::NotFound("conversation"))?;
-        let assignee_id = match patch.assignee_id {
-            Some(Some(assignee_ref)) => {
-                let assignee = self
-                    .store
-                    .find_user_ref(self.resource_id(), UserRef::parse(&assignee_ref))
-                    .await?;
-                policy::may_be_assigned(assignee.as_ref())?;
-                assignee.map(|assignee| assignee.id)
-            }
-            Some(None) => None,
+        let assignee_id = match patch.assignee {
+            Some(named) => self.assignee_id(named).await?,
             None => current.assignee_id.clone(),
         };
         let update = TicketUpdate {
@@ -235,5 +239,16 @@ impl Actor<'_> {
         let summary = ConversationSummary::from(&updated);
         self.publish(&updated, Event::TicketUpdated(summary)).await;
         self.written(updated)
+    }
+
+    /// The id of the staff member `named` assigns a ticket to (`None`: unassigned).
+    async fn assignee_id(&self, named: Assignee) -> Result<Option<UserId>> {
+        let assignee = match named {
+            Assignee::Nobody => return Ok(None),
+            Assignee::User(user) => self.store.find_user_ref(self.resource_id(), user).await?,
+            Assignee::Unknown => None,
+        };
+        policy::may_be_assigned(assignee.as_ref())?;
+        Ok(assignee.map(|assignee| assignee.id))
     }
 }

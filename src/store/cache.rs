@@ -14,6 +14,7 @@ use quick_cache::sync::Cache as Lru;
 use quick_cache::Weighter;
 
 use super::engine::{Effects, Stale};
+use crate::domain::id::UserId;
 use crate::domain::resource::Resource;
 use crate::domain::resource::ResourceId;
 use crate::domain::stats::Stats;
@@ -52,8 +53,8 @@ struct UserSlot {
 #[derive(Clone)]
 struct UserWeighter;
 
-impl Weighter<(ResourceId, String), UserSlot> for UserWeighter {
-    fn weight(&self, _: &(ResourceId, String), slot: &UserSlot) -> u64 {
+impl Weighter<(ResourceId, UserId), UserSlot> for UserWeighter {
+    fn weight(&self, _: &(ResourceId, UserId), slot: &UserSlot) -> u64 {
         slot.weight
     }
 }
@@ -69,7 +70,7 @@ struct StatsSlot {
 }
 
 pub struct Cache {
-    users: Lru<(ResourceId, String), UserSlot, UserWeighter>,
+    users: Lru<(ResourceId, UserId), UserSlot, UserWeighter>,
     keys: Lru<String, Entry<KeyLookup>>,
     stats: Mutex<HashMap<ResourceId, StatsSlot>>,
 }
@@ -85,7 +86,7 @@ impl Default for Cache {
 }
 
 impl Cache {
-    pub fn user(&self, resource_id: &ResourceId, user_id: &str) -> Option<Option<User>> {
+    pub fn user(&self, resource_id: &ResourceId, user_id: &UserId) -> Option<Option<User>> {
         Entry::fresh(
             self.users
                 .get(&(resource_id.to_owned(), user_id.to_owned()))
@@ -93,7 +94,7 @@ impl Cache {
         )
     }
 
-    pub fn put_user(&self, resource_id: &ResourceId, user_id: &str, user: Option<User>) {
+    pub fn put_user(&self, resource_id: &ResourceId, user_id: &UserId, user: Option<User>) {
         let metadata = user.as_ref().map_or(0, |user| {
             serde_json::to_string(&user.metadata).map_or(0, |text| text.len())
         });
@@ -196,11 +197,16 @@ mod tests {
     use crate::domain::role::{Permissions, Role};
     use crate::domain::time::Timestamp;
 
+    /// The id `n` spelled out in hex.
+    fn user_id(n: usize) -> UserId {
+        UserId::parse(&format!("{n:024x}")).expect("an id")
+    }
+
     fn user(id: usize, metadata_bytes: usize) -> User {
         let mut metadata = Map::new();
         metadata.insert("blob".into(), Value::from("x".repeat(metadata_bytes)));
         User {
-            id: format!("{id:024x}"),
+            id: user_id(id),
             resource_id: ResourceId::named("site.com"),
             username: format!("user{id}"),
             email: format!("user{id}@example.com"),
@@ -223,7 +229,7 @@ mod tests {
         for id in 0..count {
             cache.put_user(
                 &ResourceId::named("site.com"),
-                &format!("{id:024x}"),
+                &user_id(id),
                 Some(user(id, 4000)),
             );
         }
@@ -234,7 +240,7 @@ mod tests {
             cache.users.len()
         );
         // The newest is still served.
-        let last = format!("{:024x}", count - 1);
+        let last = user_id(count - 1);
         assert!(cache.user(&ResourceId::named("site.com"), &last).is_some());
     }
 }

@@ -10,7 +10,7 @@ use crate::domain::conversation::{
     TicketStatus,
 };
 use crate::domain::error::Error;
-use crate::domain::id::ConversationId;
+use crate::domain::id::{ConversationId, UserId};
 use crate::domain::metadata::Metadata;
 use crate::domain::page::PageRequest;
 use crate::domain::resource::ResourceId;
@@ -266,9 +266,9 @@ pub struct AdminFilter<'a> {
     pub kind: Option<ConversationType>,
     pub status: Option<AnyStatus>,
     /// Only conversations this user takes part in.
-    pub participant: Option<&'a str>,
+    pub participant: Option<&'a UserId>,
     /// A staff member: tickets, and only the P2P conversations they are in.
-    pub p2p_member: Option<&'a str>,
+    pub p2p_member: Option<&'a UserId>,
 }
 
 /// Decodes a row of `select_conversation!`; unknown kinds, statuses and priorities are bad data.
@@ -279,8 +279,8 @@ impl FromRow for Conversation {
         let conversation_type = row.parsed("kind", ConversationType::parse)?;
         let columns = KindColumns {
             status: row.text()?,
-            participant_one: row.text()?,
-            participant_two: row.opt_text()?,
+            participant_one: row.user_id()?,
+            participant_two: row.opt_user_id()?,
         };
         let unread = PerSide {
             one: row.int()?,
@@ -296,7 +296,7 @@ impl FromRow for Conversation {
             subject: row.opt_text()?,
             priority: row.opt_text()?,
             category: row.opt_text()?,
-            assignee_id: row.opt_text()?,
+            assignee_id: row.opt_user_id()?,
         };
         let kind = match conversation_type {
             ConversationType::P2p => Kind::Chat(columns.chat()?),
@@ -326,8 +326,8 @@ impl FromRow for Conversation {
 /// The columns whose meaning depends on the kind; bad data in them is an error, never a default.
 struct KindColumns {
     status: String,
-    participant_one: String,
-    participant_two: Option<String>,
+    participant_one: UserId,
+    participant_two: Option<UserId>,
 }
 
 /// The columns only tickets fill.
@@ -335,7 +335,7 @@ struct TicketColumns {
     subject: Option<String>,
     priority: Option<String>,
     category: Option<String>,
-    assignee_id: Option<String>,
+    assignee_id: Option<UserId>,
 }
 
 impl KindColumns {
@@ -430,8 +430,8 @@ impl Store {
     pub async fn p2p_partners(
         &self,
         resource_id: &ResourceId,
-        user_id: &str,
-    ) -> Result<Vec<String>, Error> {
+        user_id: &UserId,
+    ) -> Result<Vec<UserId>, Error> {
         let (resource, user) = (resource_id.to_owned(), user_id.to_owned());
         self.engine
             .read(move |db| Ok(db.all(P2P_PARTNERS, params![&user, &resource])?))
@@ -442,8 +442,8 @@ impl Store {
     pub async fn share_p2p(
         &self,
         resource_id: &ResourceId,
-        a: &str,
-        b: &str,
+        a: &UserId,
+        b: &UserId,
     ) -> Result<bool, Error> {
         let (lo, hi) = if a < b { (a, b) } else { (b, a) };
         let (resource, lo, hi) = (resource_id.to_owned(), lo.to_owned(), hi.to_owned());
@@ -459,7 +459,7 @@ impl Store {
     pub async fn list_p2p(
         &self,
         resource_id: &ResourceId,
-        user_id: &str,
+        user_id: &UserId,
         status: Option<ChatStatus>,
         page: PageRequest,
     ) -> Result<(Vec<Conversation>, i64), Error> {
@@ -487,15 +487,15 @@ impl Store {
     ) -> Result<(Vec<Conversation>, i64), Error> {
         let resource = resource_id.to_owned();
         let (kind, status) = (filter.kind, filter.status);
-        let participant = filter.participant.map(str::to_owned);
-        let p2p_member = filter.p2p_member.map(str::to_owned);
+        let participant = filter.participant.cloned();
+        let p2p_member = filter.p2p_member.cloned();
         self.engine
             .read(move |db| {
                 let filter = AdminFilter {
                     kind,
                     status,
-                    participant: participant.as_deref(),
-                    p2p_member: p2p_member.as_deref(),
+                    participant: participant.as_ref(),
+                    p2p_member: p2p_member.as_ref(),
                 };
                 Ok(admin_list(db, &resource, &filter, page)?)
             })
@@ -506,7 +506,7 @@ impl Store {
     pub async fn unread_of(
         &self,
         resource_id: &ResourceId,
-        user_id: &str,
+        user_id: &UserId,
         staff: bool,
         limit: i64,
     ) -> Result<Unread, Error> {
@@ -603,8 +603,8 @@ impl Store {
 pub struct NewChat {
     pub id: ConversationId,
     pub resource_id: ResourceId,
-    pub creator: String,
-    pub other: String,
+    pub creator: UserId,
+    pub other: UserId,
     pub metadata: Metadata,
 }
 
@@ -642,7 +642,7 @@ fn admin_list(
 fn staff_view(
     db: &mut dyn Db,
     resource_id: &ResourceId,
-    staff_id: &str,
+    staff_id: &UserId,
     filter: &AdminFilter<'_>,
     totals: &ConversationTotals,
     page: PageRequest,
@@ -676,7 +676,7 @@ fn staff_view(
 fn user_conversations(
     db: &mut dyn Db,
     resource_id: &ResourceId,
-    user_id: &str,
+    user_id: &UserId,
     (kind, status): (Option<ConversationType>, Option<AnyStatus>),
     page: PageRequest,
 ) -> Result<(Vec<Conversation>, i64), DbError> {
@@ -700,7 +700,7 @@ fn user_conversations(
 fn count_user_conversations(
     db: &mut dyn Db,
     resource_id: &ResourceId,
-    user_id: &str,
+    user_id: &UserId,
     kind: Option<&str>,
     status: Option<&str>,
 ) -> Result<i64, DbError> {

@@ -4,7 +4,7 @@
 //! implement it, each running its dialect's text of a statement.
 
 pub use super::sql::Statement;
-use crate::domain::id::{ConversationId, MessageId};
+use crate::domain::id::{ConversationId, MessageId, UserId};
 use crate::domain::resource::ResourceId;
 use crate::domain::time::Timestamp;
 
@@ -55,6 +55,12 @@ impl<'a> From<&'a ConversationId> for Param<'a> {
 
 impl<'a> From<&'a MessageId> for Param<'a> {
     fn from(value: &'a MessageId) -> Self {
+        Param::Text(value.as_str())
+    }
+}
+
+impl<'a> From<&'a UserId> for Param<'a> {
+    fn from(value: &'a UserId) -> Self {
         Param::Text(value.as_str())
     }
 }
@@ -195,6 +201,14 @@ impl Row {
         self.parsed("conversation id", ConversationId::parse)
     }
 
+    pub fn user_id(&mut self) -> Result<UserId, DbError> {
+        self.parsed("user id", UserId::parse)
+    }
+
+    pub fn opt_user_id(&mut self) -> Result<Option<UserId>, DbError> {
+        self.opt_parsed("user id", UserId::parse)
+    }
+
     /// A resource's id, as stored (any name the resource was created with).
     pub fn resource_id(&mut self) -> Result<ResourceId, DbError> {
         self.text().map(ResourceId::named)
@@ -230,8 +244,24 @@ impl Row {
         parse: impl FnOnce(&str) -> Option<T>,
     ) -> Result<T, DbError> {
         let text = self.text()?;
-        parse(&text).ok_or_else(|| DbError::Decode(format!("{what} {text:?}")))
+        decode(what, &text, parse)
     }
+
+    /// A nullable text column parsed by `parse` where it is not null.
+    pub fn opt_parsed<T>(
+        &mut self,
+        what: &str,
+        parse: impl FnOnce(&str) -> Option<T>,
+    ) -> Result<Option<T>, DbError> {
+        self.opt_text()?
+            .map(|text| decode(what, &text, parse))
+            .transpose()
+    }
+}
+
+/// `text` parsed by `parse`, or the decode error naming it as `what`.
+fn decode<T>(what: &str, text: &str, parse: impl FnOnce(&str) -> Option<T>) -> Result<T, DbError> {
+    parse(text).ok_or_else(|| DbError::Decode(format!("{what} {text:?}")))
 }
 
 fn unexpected(wanted: &str, got: &Value) -> DbError {
@@ -252,6 +282,12 @@ impl FromRow for i64 {
 impl FromRow for String {
     fn from_row(row: &mut Row) -> Result<Self, DbError> {
         row.text()
+    }
+}
+
+impl FromRow for UserId {
+    fn from_row(row: &mut Row) -> Result<Self, DbError> {
+        row.user_id()
     }
 }
 
@@ -297,3 +333,19 @@ pub trait DbExt: Db {
 }
 
 impl<D: Db + ?Sized> DbExt for D {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stored_user_ids_must_have_the_id_shape() {
+        let id = UserId::new();
+        let mut row = Row::new(vec![Value::Text(id.to_string()), Value::Null]);
+        assert_eq!(row.user_id().ok(), Some(id));
+        assert_eq!(row.opt_user_id().ok(), Some(None));
+        let mut bad = Row::new(vec![Value::Text("alice".into()), Value::Text("bob".into())]);
+        assert!(matches!(bad.user_id(), Err(DbError::Decode(_))));
+        assert!(matches!(bad.opt_user_id(), Err(DbError::Decode(_))));
+    }
+}

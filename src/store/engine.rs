@@ -24,7 +24,7 @@ use super::db::{Db, DbError};
 use super::sql::statements;
 use super::stats::{Counters, StatsDelta};
 use crate::domain::error::{Error, Unavailable};
-use crate::domain::id::ConversationId;
+use crate::domain::id::{ConversationId, UserId};
 use crate::domain::resource::ResourceId;
 use crate::domain::time::{now_ms, Timestamp};
 
@@ -57,7 +57,7 @@ pub enum Stale {
     /// A user's role, permissions, token version.
     User {
         resource_id: ResourceId,
-        user_id: String,
+        user_id: UserId,
     },
     /// A resource's keys and settings.
     Resource { resource_id: ResourceId },
@@ -95,7 +95,7 @@ impl WriteTx<'_> {
         &mut self,
         resource_id: &ResourceId,
         conversation_id: &ConversationId,
-        sender_id: &str,
+        sender_id: &UserId,
         now: Timestamp,
     ) {
         let shard = self.shard(conversation_id.as_str());

@@ -9,7 +9,7 @@ use super::stats::StatsDelta;
 use super::Store;
 use crate::domain::conversation::{Conversation, Kind, PerSide, Side, TicketStatus};
 use crate::domain::error::Error;
-use crate::domain::id::{ConversationId, MessageId};
+use crate::domain::id::{ConversationId, MessageId, UserId};
 use crate::domain::message::StoredMessage;
 use crate::domain::metadata::Metadata;
 use crate::domain::policy;
@@ -106,7 +106,7 @@ pub(super) fn decode_message(
     };
     let conversation_id = row.conversation_id()?;
     let seq = row.int()?;
-    let sender_id = row.text()?;
+    let sender_id = row.user_id()?;
     let side = row.int()?;
     let sender_side =
         Side::from_number(side).ok_or_else(|| DbError::Decode(format!("side {side}")))?;
@@ -134,7 +134,7 @@ impl FromRow for StoredMessage {
 pub struct NewMessage {
     pub id: MessageId,
     pub conversation_id: ConversationId,
-    pub sender_id: String,
+    pub sender_id: UserId,
     pub side: Side,
     pub text: String,
     pub client_message_id: Option<String>,

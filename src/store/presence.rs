@@ -11,6 +11,7 @@ use super::db::{params, Db, DbExt};
 use super::sql::statements;
 use super::Store;
 use crate::domain::error::Error;
+use crate::domain::id::UserId;
 use crate::domain::resource::ResourceId;
 use crate::domain::time::now_ms;
 
@@ -22,13 +23,13 @@ statements! {
 /// Where heartbeats go.
 pub enum Presence {
     /// Online-until times of this process's connected users.
-    Memory(Mutex<HashMap<String, i64>>),
+    Memory(Mutex<HashMap<UserId, i64>>),
     /// Straight to the `users` row, asynchronously committed.
     Database,
 }
 
 impl Presence {
-    fn remembered(&self, user_id: &str) -> i64 {
+    fn remembered(&self, user_id: &UserId) -> i64 {
         match self {
             Presence::Memory(times) => times
                 .lock()
@@ -42,7 +43,7 @@ impl Presence {
 
 impl Store {
     /// Marks the user online until `until` (a heartbeat), or offline with `until = now`.
-    pub async fn set_online_until(&self, user_id: &str, until: i64) -> Result<(), Error> {
+    pub async fn set_online_until(&self, user_id: &UserId, until: i64) -> Result<(), Error> {
         let user = user_id.to_owned();
         match &self.shared.presence {
             Presence::Memory(times) => {
@@ -68,7 +69,7 @@ impl Store {
     pub async fn online_until(
         &self,
         resource_id: &ResourceId,
-        user_id: &str,
+        user_id: &UserId,
     ) -> Result<Option<i64>, Error> {
         let (resource, user) = (resource_id.to_owned(), user_id.to_owned());
         let stored: Option<i64> = self
@@ -80,7 +81,7 @@ impl Store {
     }
 }
 
-fn record(db: &mut dyn Db, user_id: &str, until: i64) -> Result<(), Error> {
+fn record(db: &mut dyn Db, user_id: &UserId, until: i64) -> Result<(), Error> {
     db.execute(SET_ONLINE_UNTIL, params![user_id, until])?;
     Ok(())
 }

@@ -7,6 +7,7 @@ use super::sql::statements;
 use super::Store;
 use crate::domain::conversation::{AnyStatus, ChatStatus, ConversationType, TicketStatus};
 use crate::domain::error::Error;
+use crate::domain::id::UserId;
 use crate::domain::resource::ResourceId;
 use crate::domain::stats::Stats;
 
@@ -158,7 +159,7 @@ pub struct Counters {
     /// Messages per `(resource, bucket, shard)`.
     activity: BTreeMap<(ResourceId, i64, i64), i64>,
     /// The latest message time of each sender.
-    active: BTreeMap<String, i64>,
+    active: BTreeMap<UserId, i64>,
 }
 
 impl Counters {
@@ -176,7 +177,7 @@ impl Counters {
         &mut self,
         resource_id: &ResourceId,
         shard: i64,
-        sender_id: &str,
+        sender_id: &UserId,
         now: i64,
     ) {
         *self
@@ -350,10 +351,12 @@ fn compute_stats(db: &mut dyn Db, resource_id: &ResourceId, now: i64) -> Result<
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::id::test_user_id;
 
     #[test]
     fn counters_fold_per_row() {
         let site = ResourceId::named("site");
+        let alice = test_user_id("alice");
         let mut batch = Counters::default();
         let sent = StatsDelta {
             messages: 1,
@@ -361,10 +364,10 @@ mod tests {
         };
         let mut one = Counters::default();
         one.add(&site, 0, sent);
-        one.message_sent(&site, 0, "alice", 1_000);
+        one.message_sent(&site, 0, &alice, 1_000);
         let mut two = Counters::default();
         two.add(&site, 0, sent.ticket_moved(None, Some(TicketStatus::Open)));
-        two.message_sent(&site, 0, "alice", 2_000);
+        two.message_sent(&site, 0, &alice, 2_000);
         batch.merge(one);
         batch.merge(two);
         assert_eq!(batch.stats.len(), 1);
@@ -372,7 +375,7 @@ mod tests {
         assert_eq!(folded.messages, 2);
         assert_eq!(folded.tickets, [1, 0, 0, 0]);
         assert_eq!(batch.activity.values().sum::<i64>(), 2);
-        assert_eq!(batch.active["alice"], 2_000);
+        assert_eq!(batch.active[&alice], 2_000);
     }
 
     #[test]

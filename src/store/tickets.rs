@@ -8,7 +8,7 @@ use super::stats::StatsDelta;
 use super::Store;
 use crate::domain::conversation::{Conversation, Kind, Priority, Side, TicketStatus};
 use crate::domain::error::Error;
-use crate::domain::id::{ConversationId, MessageId};
+use crate::domain::id::{ConversationId, MessageId, UserId};
 use crate::domain::metadata::Metadata;
 use crate::domain::page::PageRequest;
 use crate::domain::policy;
@@ -19,7 +19,7 @@ use crate::domain::resource::ResourceId;
 pub struct NewTicket {
     pub id: ConversationId,
     pub resource_id: ResourceId,
-    pub customer_id: String,
+    pub customer_id: UserId,
     pub subject: String,
     pub priority: Priority,
     pub category: Option<String>,
@@ -31,10 +31,10 @@ pub struct NewTicket {
 /// Filters of the staff's ticket list; `customer_id` restricts to one customer's tickets.
 #[derive(Debug, Default, Clone)]
 pub struct TicketFilter {
-    pub customer_id: Option<String>,
+    pub customer_id: Option<UserId>,
     pub status: Option<TicketStatus>,
     pub priority: Option<Priority>,
-    pub assignee_id: Option<String>,
+    pub assignee_id: Option<UserId>,
     pub category: Option<String>,
 }
 
@@ -43,7 +43,7 @@ pub struct TicketUpdate {
     pub status: TicketStatus,
     pub priority: Priority,
     pub category: Option<String>,
-    pub assignee_id: Option<String>,
+    pub assignee_id: Option<UserId>,
     pub metadata: Metadata,
 }
 
@@ -133,10 +133,10 @@ impl Store {
                     LIST_TICKETS,
                     params![
                         &resource,
-                        filter.customer_id.as_deref(),
+                        filter.customer_id.as_ref(),
                         status,
                         priority,
-                        filter.assignee_id.as_deref(),
+                        filter.assignee_id.as_ref(),
                         filter.category.as_deref(),
                         page.limit,
                         page.offset()
@@ -146,10 +146,10 @@ impl Store {
                     COUNT_TICKETS,
                     params![
                         &resource,
-                        filter.customer_id.as_deref(),
+                        filter.customer_id.as_ref(),
                         status,
                         priority,
-                        filter.assignee_id.as_deref(),
+                        filter.assignee_id.as_ref(),
                         filter.category.as_deref()
                     ],
                 )?;
@@ -186,7 +186,7 @@ impl Store {
                         update.status.as_str(),
                         update.priority.as_str(),
                         update.category.as_deref(),
-                        update.assignee_id.as_deref(),
+                        update.assignee_id.as_ref(),
                         now,
                         &update.metadata.to_stored()
                     ],

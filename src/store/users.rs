@@ -9,6 +9,7 @@ use super::sql::statements;
 use super::stats::StatsDelta;
 use super::Store;
 use crate::domain::error::Error;
+use crate::domain::id::UserId;
 use crate::domain::metadata::Metadata;
 use crate::domain::page::PageRequest;
 use crate::domain::resource::ResourceId;
@@ -20,7 +21,7 @@ use crate::domain::user::{
 
 /// A user to insert (validated by the caller).
 pub struct NewUser {
-    pub id: String,
+    pub id: UserId,
     pub resource_id: ResourceId,
     pub username: Username,
     pub email: Email,
@@ -62,7 +63,7 @@ pub struct Upserted {
 impl FromRow for User {
     fn from_row(row: &mut Row) -> Result<Self, DbError> {
         Ok(User {
-            id: row.text()?,
+            id: row.user_id()?,
             resource_id: row.resource_id()?,
             username: row.text()?,
             email: row.text()?,
@@ -275,7 +276,7 @@ impl Store {
     pub async fn find_user(
         &self,
         resource_id: &ResourceId,
-        id: &str,
+        id: &UserId,
     ) -> Result<Option<User>, Error> {
         if let Some(user) = self.shared.cache.user(resource_id, id) {
             return Ok(user);
@@ -294,8 +295,8 @@ impl Store {
     pub async fn profiles(
         &self,
         resource_id: &ResourceId,
-        ids: Vec<String>,
-    ) -> Result<HashMap<String, UserProfile>, Error> {
+        ids: Vec<UserId>,
+    ) -> Result<HashMap<UserId, UserProfile>, Error> {
         let mut profiles = HashMap::with_capacity(ids.len());
         let mut missing = Vec::new();
         for id in ids {
@@ -333,12 +334,12 @@ impl Store {
     pub async fn find_user_ref(
         &self,
         resource_id: &ResourceId,
-        user: UserRef<'_>,
+        user: UserRef,
     ) -> Result<Option<User>, Error> {
         match user {
-            UserRef::Id(id) => self.find_user(resource_id, id).await,
+            UserRef::Id(id) => self.find_user(resource_id, &id).await,
             UserRef::External(external_id) => {
-                let (resource, external_id) = (resource_id.to_owned(), external_id.to_owned());
+                let resource = resource_id.to_owned();
                 self.engine
                     .read(move |db| {
                         Ok(db
@@ -354,14 +355,14 @@ impl Store {
     pub async fn find_users(
         &self,
         resource_id: &ResourceId,
-        refs: Vec<String>,
+        refs: Vec<UserRef>,
     ) -> Result<Vec<User>, Error> {
         let resource = resource_id.to_owned();
         self.engine
             .read(move |db| {
                 let mut users: Vec<User> = Vec::with_capacity(refs.len());
-                for text in &refs {
-                    let found: Option<User> = match UserRef::parse(text) {
+                for user in &refs {
+                    let found: Option<User> = match user {
                         UserRef::Id(id) => db.optional(FIND_USER, params![id, &resource])?,
                         UserRef::External(external_id) => {
                             db.optional(FIND_USER_BY_EXTERNAL_ID, params![&resource, external_id])?
@@ -384,8 +385,8 @@ impl Store {
     pub async fn user_counterparts(
         &self,
         resource_id: &ResourceId,
-        user_id: &str,
-    ) -> Result<(Vec<String>, bool), Error> {
+        user_id: &UserId,
+    ) -> Result<(Vec<UserId>, bool), Error> {
         let (resource, user) = (resource_id.to_owned(), user_id.to_owned());
         self.engine
             .read(move |db| {
@@ -432,7 +433,7 @@ impl Store {
     pub async fn update_user(
         &self,
         resource_id: &ResourceId,
-        id: &str,
+        id: &UserId,
         changes: UserChanges,
     ) -> Result<Option<Changed>, Error> {
         let (resource, user_id) = (resource_id.to_owned(), id.to_owned());
@@ -459,7 +460,7 @@ impl Store {
     pub async fn revoke_user_tokens(
         &self,
         resource_id: &ResourceId,
-        id: &str,
+        id: &UserId,
     ) -> Result<Option<Timestamp>, Error> {
         let (resource, user_id) = (resource_id.to_owned(), id.to_owned());
         self.engine
@@ -486,7 +487,7 @@ fn check_taken(
     username_key: &str,
     email_key: &str,
     external_id: Option<&str>,
-    except: Option<&str>,
+    except: Option<&UserId>,
 ) -> Result<(), Error> {
     let taken: Option<(String, String)> = db.optional(
         TAKEN,

@@ -22,6 +22,7 @@ mod statements;
 mod support;
 mod tokens;
 mod unread;
+mod user_ids;
 mod users;
 mod widget;
 mod ws;

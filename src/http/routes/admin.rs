@@ -10,10 +10,10 @@ use crate::domain::page::{Page, PageQuery, PageRequest};
 use crate::domain::policy::{self, AdminPart};
 use crate::domain::stats::Stats;
 use crate::domain::time::now_ms;
-use crate::domain::user::UserRef;
 use crate::http::envelope::{Data, Envelope};
 use crate::http::error::{AppError, ErrorBody};
-use crate::http::extract::{Caller, Path, Query};
+use crate::http::extract::{user_filter, Caller, Path, Query};
+use crate::http::routes::users::named_user;
 use crate::http::state::AppState;
 use crate::http::view::{conversation_views, ConversationView};
 use crate::store::AdminFilter;
@@ -66,11 +66,14 @@ async fn list_conversations(
         ),
     };
     let page = PageQuery::check(query.page, query.limit)?;
+    let Some(participant) = user_filter(query.user_id.as_deref()) else {
+        return Ok(Data(Page::new(Vec::new(), 0, page)));
+    };
     let filter = AdminFilter {
         kind,
         status: query.status,
-        participant: query.user_id.as_deref(),
-        p2p_member: (!policy::sees_others_chats(&caller.user)).then_some(caller.user.id.as_str()),
+        participant: participant.as_ref(),
+        p2p_member: (!policy::sees_others_chats(&caller.user)).then_some(&caller.user.id),
     };
     list(&state, &caller, &filter, page).await
 }
@@ -121,11 +124,7 @@ async fn user_conversations(
 ) -> Result<Data<Page<ConversationView>>, AppError> {
     policy::may_use_admin_panel(&caller.user, AdminPart::UserConversations)?;
     let page = query.validate()?;
-    let user = state
-        .store
-        .find_user_ref(caller.resource_id(), UserRef::parse(&user_id))
-        .await?
-        .ok_or(AppError::NotFound("user"))?;
+    let user = named_user(&state, caller.resource_id(), &user_id).await?;
     let filter = AdminFilter {
         participant: Some(&user.id),
         ..AdminFilter::default()

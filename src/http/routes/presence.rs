@@ -5,6 +5,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use crate::domain::id::UserId;
 use crate::domain::policy::{self, PresenceRule};
 use crate::domain::time::{now_ms, Timestamp};
 use crate::domain::user::UserRef;
@@ -21,7 +22,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PresenceView {
-    pub user_id: String,
+    pub user_id: UserId,
     pub online: bool,
     /// When they were last connected (`null` if never).
     pub last_seen_at: Option<Timestamp>,
@@ -42,8 +43,8 @@ async fn get_presence(
     Path(id): Path<String>,
 ) -> Result<Data<PresenceView>, AppError> {
     let resource_id = caller.resource_id();
-    let id = match UserRef::parse(&id) {
-        UserRef::Id(_) => id.clone(),
+    let id = match UserRef::parse(&id).ok_or(AppError::NotFound("user"))? {
+        UserRef::Id(id) => id,
         external => {
             let user = state.store.find_user_ref(resource_id, external).await?;
             user.ok_or(AppError::NotFound("user"))?.id

@@ -13,14 +13,17 @@ use crate::domain::message::MessageText;
 use crate::domain::metadata::Metadata;
 use crate::domain::page::{Page, PageQuery};
 use crate::domain::ticket::{Category, Subject};
+use crate::domain::user::UserRef;
 use crate::http::envelope::{Created, Data, Envelope};
 use crate::http::error::{AppError, ErrorBody};
-use crate::http::extract::{Caller, Json, Path, Query};
+use crate::http::extract::{user_filter, Caller, Json, Path, Query};
 use crate::http::message_body_limit;
 use crate::http::state::AppState;
 use crate::http::view::{conversation_view, conversation_views, ConversationView, TicketView};
 use crate::service;
-use crate::service::conversations::{TicketDraft, TicketPatch, TicketQuery as TicketFilters};
+use crate::service::conversations::{
+    Assignee, TicketDraft, TicketPatch, TicketQuery as TicketFilters,
+};
 
 conversation_routes!(
     type = crate::domain::conversation::ConversationType::Support,
@@ -118,10 +121,13 @@ async fn list_tickets(
     Query(query): Query<TicketQuery>,
 ) -> Result<Data<Page<ConversationView>>, AppError> {
     let page = PageQuery::check(query.page, query.limit)?;
+    let Some(assignee_id) = user_filter(query.assignee_id.as_deref()) else {
+        return Ok(Data(Page::new(Vec::new(), 0, page)));
+    };
     let filters = TicketFilters {
         status: query.status,
         priority: query.priority,
-        assignee_id: query.assignee_id,
+        assignee_id,
         category: query.category,
     };
     let (tickets, total) = caller.actor(&state).tickets(filters, page).await?;
@@ -156,11 +162,15 @@ impl UpdateTicket {
             Some(None) => Some(None),
             None => None,
         };
+        let assignee = self.assignee_id.map(|named| match named {
+            None => Assignee::Nobody,
+            Some(text) => UserRef::parse(&text).map_or(Assignee::Unknown, Assignee::User),
+        });
         Ok(TicketPatch {
             status: self.status,
             priority: self.priority,
             category,
-            assignee_id: self.assignee_id,
+            assignee,
             metadata: self.metadata.map(Metadata::parse).transpose()?,
         })
     }

@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use crate::domain::id::UserId;
 use crate::domain::page::{Page, PageQuery};
 use crate::domain::role::{Permissions, PermissionsPatch, Role};
 use crate::domain::time::Timestamp;
@@ -14,7 +15,7 @@ use crate::domain::user::{ExternalId, User, UserProfile, UserRef};
 use crate::http::envelope::{Data, Envelope};
 use crate::http::error::{AppError, ErrorBody, ErrorCode};
 use crate::http::extract::{Caller, Json, Path, Query, Tenant};
-use crate::http::routes::users::{announce_profile, parse_nullable, ProfileFields};
+use crate::http::routes::users::{announce_profile, named_user, parse_nullable, ProfileFields};
 use crate::http::state::AppState;
 use crate::store::UserChanges;
 
@@ -29,7 +30,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RevokedTokens {
-    pub user_id: String,
+    pub user_id: UserId,
     pub revoked_at: Timestamp,
 }
 
@@ -52,11 +53,7 @@ async fn revoke_tokens(
     Path(id): Path<String>,
 ) -> Result<Data<RevokedTokens>, AppError> {
     let resource_id = &tenant.resource.resource_id;
-    let target = state
-        .store
-        .find_user_ref(resource_id, UserRef::parse(&id))
-        .await?
-        .ok_or(AppError::NotFound("user"))?;
+    let target = named_user(&state, resource_id, &id).await?;
     let id = target.id.clone();
     let is_self = caller
         .as_ref()
@@ -187,25 +184,24 @@ async fn list_users(
 }
 
 /// `a,b,c`: 1..=100 ids or `ext:<externalId>`s.
-fn parse_ids(ids: &str) -> Result<Vec<String>, AppError> {
-    let refs: Vec<String> = ids.split(',').map(str::to_owned).collect();
-    if refs.len() > IDS_MAX {
+fn parse_ids(ids: &str) -> Result<Vec<UserRef>, AppError> {
+    let texts: Vec<&str> = ids.split(',').collect();
+    if texts.len() > IDS_MAX {
         return Err(AppError::invalid_query(format!(
             "ids may name at most {IDS_MAX} users"
         )));
     }
-    let valid = refs.iter().all(|text| match UserRef::parse(text) {
-        UserRef::Id(id) => {
-            id.len() == 24 && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
-        }
-        UserRef::External(external_id) => ExternalId::parse(external_id.to_owned()).is_ok(),
-    });
-    if !valid {
-        return Err(AppError::invalid_query(
-            "ids must be comma-separated user ids or ext:<externalId>",
-        ));
-    }
-    Ok(refs)
+    let valid = |named: &UserRef| match named {
+        UserRef::Id(_) => true,
+        UserRef::External(external_id) => ExternalId::parse(external_id.clone()).is_ok(),
+    };
+    texts
+        .into_iter()
+        .map(|text| UserRef::parse(text).filter(valid))
+        .collect::<Option<Vec<UserRef>>>()
+        .ok_or_else(|| {
+            AppError::invalid_query("ids must be comma-separated user ids or ext:<externalId>")
+        })
 }
 
 /// `PATCH /users/:id` body.
@@ -268,11 +264,7 @@ async fn update_user(
         metadata: body.metadata,
     }
     .check()?;
-    let target = state
-        .store
-        .find_user_ref(resource_id, UserRef::parse(&id))
-        .await?
-        .ok_or(AppError::NotFound("user"))?;
+    let target = named_user(&state, resource_id, &id).await?;
     let role = body.role.unwrap_or(target.role);
     if !manager.may_manage(target.role) || !manager.may_manage(role) {
         return Err(AppError::forbidden(

@@ -12,10 +12,10 @@ use super::conversations::UnreadCount;
 use crate::auth::jwt::JwtKeys;
 use crate::domain::conversation::ConversationType;
 use crate::domain::error::Error;
-use crate::domain::id::new_id;
+use crate::domain::id::UserId;
 use crate::domain::metadata::Metadata;
 use crate::domain::policy;
-use crate::domain::resource::TokenIssuance;
+use crate::domain::resource::{ResourceId, TokenIssuance};
 use crate::domain::role::{Permissions, PermissionsPatch, Role};
 use crate::domain::time::{now_ms, Timestamp};
 use crate::domain::user::{
@@ -233,7 +233,7 @@ async fn create_user(
     let user = state
         .store
         .insert_user(NewUser {
-            id: new_id(),
+            id: UserId::new(),
             resource_id: tenant.resource.resource_id.clone(),
             username,
             email,
@@ -274,7 +274,7 @@ async fn upsert_user(
     let principal = Principal::of(tenant, caller);
     let (role, permissions) = (request.role, request.permissions);
     let new = NewUser {
-        id: new_id(),
+        id: UserId::new(),
         resource_id: tenant.resource.resource_id.clone(),
         username: username.clone(),
         email: email.clone(),
@@ -399,10 +399,7 @@ async fn get_by_external_id(
     }
     let user = state
         .store
-        .find_user_ref(
-            &tenant.resource.resource_id,
-            UserRef::External(&external_id),
-        )
+        .find_user_ref(&tenant.resource.resource_id, UserRef::External(external_id))
         .await?
         .ok_or(AppError::NotFound("user"))?;
     Ok(Data(UserView::for_viewer(
@@ -441,7 +438,7 @@ pub struct ChatToken {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenUser {
-    pub id: String,
+    pub id: UserId,
     #[schema(pattern = "^[A-Za-z0-9_.-]{3,50}$")]
     pub username: String,
     pub role: Role,
@@ -478,12 +475,15 @@ async fn issue_chat_token(
                 "user (create or update) goes with externalId, not userId",
             ))
         }
-        (Some(id), None, None) => state.store.find_user(resource_id, &id).await?,
+        (Some(id), None, None) => {
+            let id = UserId::parse(&id).ok_or(AppError::NotFound("user"))?;
+            state.store.find_user(resource_id, &id).await?
+        }
         (None, Some(external_id), None) => {
             let external_id = ExternalId::parse(external_id)?;
             state
                 .store
-                .find_user_ref(resource_id, UserRef::External(external_id.as_str()))
+                .find_user_ref(resource_id, UserRef::External(external_id.into_string()))
                 .await?
         }
         (None, Some(external_id), Some(body)) => {
@@ -504,22 +504,25 @@ async fn issue_chat_token(
         }
     }
     .ok_or(AppError::NotFound("user"))?;
-    if !tenant.has_secret {
-        match tenant.resource.token_issuance {
-            TokenIssuance::Open if !user.role.is_elevated() => {}
-            TokenIssuance::Open => {
-                return Err(AppError::secret_required(
-                    "chat tokens for elevated roles need x-api-secret",
-                ))
-            }
-            TokenIssuance::Secret => {
-                return Err(AppError::secret_required(
-                    "this resource issues chat tokens only with x-api-secret",
-                ))
-            }
-        }
-    }
+    may_get_token(&tenant, &user)?;
     Ok(Data(ChatToken::issue(&state.jwt, user)?))
+}
+
+/// Whether the request's credentials get a chat token for `user`: the secret always; the API
+/// key alone only for a plain user of an open resource.
+fn may_get_token(tenant: &Tenant, user: &User) -> Result<(), AppError> {
+    if tenant.has_secret {
+        return Ok(());
+    }
+    match tenant.resource.token_issuance {
+        TokenIssuance::Open if !user.role.is_elevated() => Ok(()),
+        TokenIssuance::Open => Err(AppError::secret_required(
+            "chat tokens for elevated roles need x-api-secret",
+        )),
+        TokenIssuance::Secret => Err(AppError::secret_required(
+            "this resource issues chat tokens only with x-api-secret",
+        )),
+    }
 }
 
 impl ChatToken {
@@ -709,10 +712,20 @@ async fn get_user(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Data<UserView>, AppError> {
-    let user = state
-        .store
-        .find_user_ref(caller.resource_id(), UserRef::parse(&id))
-        .await?
-        .ok_or(AppError::NotFound("user"))?;
+    let user = named_user(&state, caller.resource_id(), &id).await?;
     Ok(Data(UserView::for_viewer(user, Some(&caller.user))))
+}
+
+/// The user of the resource that a path names by id or as `ext:<externalId>`; 404 if there is
+/// none (text of neither form names no user).
+pub async fn named_user(
+    state: &AppState,
+    resource_id: &ResourceId,
+    text: &str,
+) -> Result<User, AppError> {
+    let user = match UserRef::parse(text) {
+        Some(named) => state.store.find_user_ref(resource_id, named).await?,
+        None => None,
+    };
+    user.ok_or(AppError::NotFound("user"))
 }

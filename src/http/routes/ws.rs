@@ -18,6 +18,7 @@ use tokio::sync::mpsc;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use crate::domain::id::UserId;
 use crate::domain::time::now_ms;
 use crate::domain::user::User;
 use crate::http::error::{AppError, ErrorBody, ErrorCode};
@@ -392,7 +393,7 @@ pub enum SessionFrame {
     #[serde(rename = "connection.ready")]
     Ready {
         #[serde(rename = "userId")]
-        user_id: String,
+        user_id: UserId,
     },
     /// The answer to a refused client frame.
     #[serde(rename = "error")]
