@@ -442,9 +442,17 @@ async fn events_cross_server_processes_through_nats() {
     let site = node_a.resource("site.com", false).await;
     let alice = node_a.user(&site, "alice", "user").await;
     let bob = node_a.user(&site, "bob", "user").await;
-    let conversation = open_p2p(&node_a, &alice, &bob).await;
+    // Connected before the chat is opened, so its `conversation.created` reaches both sockets
+    // before anything else (had it been opened first, its event could reach node B after
+    // alice's socket, or not).
     let mut alice_on_b = connect(&node_b, &alice).await;
     let mut bob_on_a = connect(&node_a, &bob).await;
+    let conversation = open_p2p(&node_a, &alice, &bob).await;
+    for socket in [&mut alice_on_b, &mut bob_on_a] {
+        let created = next_event(socket).await;
+        assert_eq!(created["type"], "conversation.created");
+        assert_eq!(created["data"]["id"], conversation.as_str());
+    }
 
     let path = format!("/api/v1/p2p/conversations/{conversation}/messages");
     let sent = post_message(&node_a, &bob, &path, "across nodes").await;
