@@ -1045,7 +1045,7 @@ export interface components {
         };
         /** @description The success envelope as documented in the OpenAPI document. */
         Envelope_Stats: {
-            /** @description `GET /admin-panel/stats`. */
+            /** @description A resource's counters at one moment (`GET /admin-panel/stats`). */
             data: {
                 /**
                  * Format: int64
@@ -1514,7 +1514,7 @@ export interface components {
             /** @enum {string} */
             type: "error";
         };
-        /** @description `GET /admin-panel/stats`. */
+        /** @description A resource's counters at one moment (`GET /admin-panel/stats`). */
         Stats: {
             /**
              * Format: int64
