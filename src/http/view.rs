@@ -12,7 +12,7 @@ use crate::domain::conversation::{
 use crate::domain::id::{ConversationId, UserId};
 use crate::domain::message::Message;
 use crate::domain::metadata::Metadata;
-use crate::domain::policy::{self, Access};
+use crate::domain::policy::Access;
 use crate::domain::time::Timestamp;
 use crate::domain::user::{User, UserProfile};
 use crate::http::error::AppError;
@@ -103,13 +103,7 @@ pub async fn conversation_views(
 ) -> Result<Vec<ConversationView>, AppError> {
     let visible: Vec<Visible> = conversations
         .into_iter()
-        .filter_map(|conversation| {
-            let access = policy::access(viewer, &conversation)?;
-            Some(Visible {
-                conversation,
-                access,
-            })
-        })
+        .filter_map(|conversation| Visible::to(viewer, conversation))
         .collect();
     let people = visible
         .iter()

@@ -75,11 +75,7 @@ impl Actor<'_> {
     }
 
     pub(super) fn visible(&self, conversation: Conversation) -> Option<Visible> {
-        let access = policy::access(self.user, &conversation)?;
-        Some(Visible {
-            conversation,
-            access,
-        })
+        Visible::to(self.user, conversation)
     }
 
     /// `conversation` as just written on the actor's behalf (they may always see it).

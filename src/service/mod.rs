@@ -10,7 +10,7 @@ pub mod messages;
 use crate::domain::conversation::Conversation;
 use crate::domain::error::{Error, Result};
 use crate::domain::id::{ConversationId, MessageId};
-use crate::domain::policy::Access;
+use crate::domain::policy::{self, Access};
 use crate::domain::resource::ResourceId;
 use crate::domain::user::User;
 use crate::realtime::bus::Bus;
@@ -40,6 +40,17 @@ pub struct Actor<'a> {
 pub struct Visible {
     pub conversation: Conversation,
     pub access: Access,
+}
+
+impl Visible {
+    /// `conversation` as `viewer` stands to it, if the access policy lets them see it.
+    pub fn to(viewer: &User, conversation: Conversation) -> Option<Visible> {
+        let access = policy::access(viewer, &conversation)?;
+        Some(Visible {
+            conversation,
+            access,
+        })
+    }
 }
 
 impl Actor<'_> {
