@@ -4,16 +4,11 @@
 //! millisecond and count up within it, so ids made by one process sort in creation order and ids
 //! of different processes almost never collide.
 
-use std::borrow::Cow;
-use std::fmt;
 use std::sync::Mutex;
 
 use rand::Rng;
 use serde::de::{Error as _, Unexpected};
 use serde::{Deserialize, Deserializer, Serialize};
-use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
-use utoipa::openapi::RefOr;
-use utoipa::{PartialSchema, ToSchema};
 
 use super::time::now_ms;
 
@@ -44,7 +39,7 @@ pub fn is_id(s: &str) -> bool {
 
 /// Declares an id type: a string of the id shape, made by `new` or checked by `parse` (or by
 /// deserialising, which refuses any other string), serialised as the plain string and documented
-/// as one.
+/// as one (`plain_string!`).
 macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
@@ -63,10 +58,6 @@ macro_rules! id_type {
             pub fn parse(s: &str) -> Option<$name> {
                 is_id(s).then(|| $name(s.to_owned()))
             }
-
-            pub fn as_str(&self) -> &str {
-                &self.0
-            }
         }
 
         impl<'de> Deserialize<'de> for $name {
@@ -83,31 +74,7 @@ macro_rules! id_type {
             }
         }
 
-        impl AsRef<str> for $name {
-            fn as_ref(&self) -> &str {
-                &self.0
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
-
-        impl PartialSchema for $name {
-            fn schema() -> RefOr<Schema> {
-                ObjectBuilder::new().schema_type(Type::String).into()
-            }
-        }
-
-        /// A component of the generated schemas; the served document writes it out as a string
-        /// where it is used (`http::openapi`).
-        impl ToSchema for $name {
-            fn name() -> Cow<'static, str> {
-                Cow::Borrowed(stringify!($name))
-            }
-        }
+        plain_string!($name);
     };
 }
 

@@ -1,12 +1,7 @@
 //! Resources: the integrating sites (tenants) and their settings.
 
-use std::borrow::Cow;
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
-use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
-use utoipa::openapi::RefOr;
-use utoipa::{PartialSchema, ToSchema};
+use utoipa::ToSchema;
 
 use super::time::Timestamp;
 use crate::domain::error::Error;
@@ -89,37 +84,9 @@ impl ResourceId {
     pub fn named(id: impl Into<String>) -> ResourceId {
         ResourceId(id.into())
     }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
-impl AsRef<str> for ResourceId {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for ResourceId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl PartialSchema for ResourceId {
-    fn schema() -> RefOr<Schema> {
-        ObjectBuilder::new().schema_type(Type::String).into()
-    }
-}
-
-/// A component of the generated schemas; the served document writes it out as a string where it
-/// is used (`http::openapi`).
-impl ToSchema for ResourceId {
-    fn name() -> Cow<'static, str> {
-        Cow::Borrowed("ResourceId")
-    }
-}
+plain_string!(ResourceId);
 
 /// `*`, or a browser origin: `http(s)://host[:port]` without path, query or trailing slash.
 pub fn validate_origin(origin: &str) -> Result<(), Error> {

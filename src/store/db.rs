@@ -47,29 +47,18 @@ impl<'a> From<&'a String> for Param<'a> {
     }
 }
 
-impl<'a> From<&'a ConversationId> for Param<'a> {
-    fn from(value: &'a ConversationId) -> Self {
-        Param::Text(value.as_str())
-    }
+/// Ids are stored as their text.
+macro_rules! text_params {
+    ($($id:ty),*) => {
+        $(impl<'a> From<&'a $id> for Param<'a> {
+            fn from(value: &'a $id) -> Self {
+                Param::Text(value.as_str())
+            }
+        })*
+    };
 }
 
-impl<'a> From<&'a MessageId> for Param<'a> {
-    fn from(value: &'a MessageId) -> Self {
-        Param::Text(value.as_str())
-    }
-}
-
-impl<'a> From<&'a UserId> for Param<'a> {
-    fn from(value: &'a UserId) -> Self {
-        Param::Text(value.as_str())
-    }
-}
-
-impl<'a> From<&'a ResourceId> for Param<'a> {
-    fn from(value: &'a ResourceId) -> Self {
-        Param::Text(value.as_str())
-    }
-}
+text_params!(ConversationId, MessageId, UserId, ResourceId);
 
 impl<'a, T: Into<Param<'a>>> From<Option<T>> for Param<'a> {
     fn from(value: Option<T>) -> Self {
