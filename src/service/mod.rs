@@ -12,7 +12,7 @@ use crate::domain::error::{Error, Result};
 use crate::domain::id::{ConversationId, MessageId};
 use crate::domain::policy::{self, Access};
 use crate::domain::resource::ResourceId;
-use crate::domain::user::User;
+use crate::domain::user::{User, UserRef};
 use crate::realtime::bus::Bus;
 use crate::realtime::event::{Audience, Event};
 use crate::store::Store;
@@ -26,6 +26,12 @@ pub fn conversation_id(raw: &str) -> Result<ConversationId> {
 /// The message named by `raw`: one that is not of the id shape names no message.
 pub fn message_id(raw: &str) -> Result<MessageId> {
     MessageId::parse(raw).ok_or(Error::NotFound("message"))
+}
+
+/// The user named by `raw` (a path segment or a body field, by id or as `ext:<externalId>`): text
+/// of neither form names no user.
+pub fn user_ref(raw: &str) -> Result<UserRef> {
+    UserRef::parse(raw).ok_or(Error::NotFound("user"))
 }
 
 /// A user acting through the API, with the store and the bus the operations use.

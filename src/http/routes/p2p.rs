@@ -14,7 +14,6 @@ use crate::domain::conversation::{ChatStatus, ConversationType};
 use crate::domain::message::{Message, MessageText};
 use crate::domain::metadata::Metadata;
 use crate::domain::page::{Page, PageQuery};
-use crate::domain::user::UserRef;
 use crate::http::envelope::{envelope, Data, Envelope};
 use crate::http::error::{AppError, ErrorBody};
 use crate::http::extract::{Caller, Json, Path, Query};
@@ -113,8 +112,7 @@ async fn create_conversation(
 ) -> Result<Response, AppError> {
     let actor = caller.actor(&state);
     let metadata = metadata_or_empty(body.metadata)?;
-    // Text that is neither an id nor `ext:<externalId>` names no user.
-    let other = UserRef::parse(&body.other_participant_id).ok_or(AppError::NotFound("user"))?;
+    let other = service::user_ref(&body.other_participant_id)?;
     let (chat, created) = actor.open_chat(other, metadata).await?;
     let status = if created {
         StatusCode::CREATED

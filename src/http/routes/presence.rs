@@ -13,6 +13,7 @@ use crate::http::envelope::{Data, Envelope};
 use crate::http::error::{AppError, ErrorBody};
 use crate::http::extract::{Caller, Path};
 use crate::http::state::AppState;
+use crate::service;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(get_presence))
@@ -43,7 +44,7 @@ async fn get_presence(
     Path(id): Path<String>,
 ) -> Result<Data<PresenceView>, AppError> {
     let resource_id = caller.resource_id();
-    let id = match UserRef::parse(&id).ok_or(AppError::NotFound("user"))? {
+    let id = match service::user_ref(&id)? {
         UserRef::Id(id) => id,
         external => {
             let user = state.store.find_user_ref(resource_id, external).await?;

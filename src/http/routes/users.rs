@@ -26,7 +26,7 @@ use crate::http::error::{AppError, ErrorBody, ErrorCode};
 use crate::http::extract::{Caller, Json, Path, Tenant};
 use crate::http::state::AppState;
 use crate::realtime::event::{Audience, Event};
-use crate::service::Visible;
+use crate::service::{self, Visible};
 use crate::store::{NewUser, UserChanges};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -717,15 +717,13 @@ async fn get_user(
 }
 
 /// The user of the resource that a path names by id or as `ext:<externalId>`; 404 if there is
-/// none (text of neither form names no user).
+/// none.
 pub async fn named_user(
     state: &AppState,
     resource_id: &ResourceId,
     text: &str,
 ) -> Result<User, AppError> {
-    let user = match UserRef::parse(text) {
-        Some(named) => state.store.find_user_ref(resource_id, named).await?,
-        None => None,
-    };
+    let named = service::user_ref(text)?;
+    let user = state.store.find_user_ref(resource_id, named).await?;
     user.ok_or(AppError::NotFound("user"))
 }
